@@ -1,0 +1,79 @@
+"""What every benchmark shares: a result row, a cached large emulator, timing helpers.
+
+Benchmarks print figures; they never decide pass or fail for the test suite. Each result row
+names its target so the table shows at a glance whether a figure meets it.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from voiphistory import devstack
+
+BENCH_DIR = Path(os.environ.get("VOIPHISTORY_BENCH_DIR", devstack.ROOT / "var" / "bench"))
+PASSWORD = "bench-password"
+SUPERVISOR = "supervisor@northwind.example"
+
+
+@dataclass(frozen=True)
+class Result:
+    benchmark: str
+    figure: str
+    value: float
+    unit: str
+    target: str = ""
+    met: bool | None = None
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def p95_ms(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def emulator_database(cdrs: int) -> Path:
+    """A seeded emulator database of ``cdrs`` CDRs, made once and kept under var/bench/."""
+    data_dir = BENCH_DIR / f"emulator-{cdrs}"
+    db = data_dir / "emulator.sqlite3"
+    if not (data_dir / "seeded").exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db.unlink(missing_ok=True)
+        env = devstack.emulator_env(data_dir, db)
+        env["VOIPHISTORY_DEMO_PASSWORD"] = PASSWORD
+        print(f"Seeding a {cdrs:,}-CDR emulator database once (kept in {data_dir})…", flush=True)
+        devstack.prepare_emulator(env, "--cdrs", str(cdrs), "--seed", "1")
+        (data_dir / "seeded").touch()
+    return db
+
+
+@contextmanager
+def running_emulator(cdrs: int, port: int = 8091) -> Iterator[tuple[str, str]]:
+    """Yield (API base URL, supervisor token) of an emulator over a ``cdrs``-sized database."""
+    db = emulator_database(cdrs)
+    service = devstack.start_emulator(devstack.emulator_env(db.parent, db), "127.0.0.1", port, db.parent / "emulator.log")
+    try:
+        api = f"{service.url}/v1.2/voipstudio"
+        token = requests.post(f"{api}/login", json={"email": SUPERVISOR, "password": PASSWORD}, timeout=30).json()
+        yield api, token["user_token"]
+    finally:
+        service.stop()

@@ -1,0 +1,105 @@
+"""Authentication and authorisation as the live API does them (VOIPSTUDIO_API.md, "Authentication").
+
+``X-Auth-Token: <token>`` on every call; legacy ``Authorization: Basic base64(<user_id>:<token>)``
+is accepted too (the user part is not checked). Tokens expire after their idle time and every
+request renews them. Users without ROLE_ADMIN may read but every write answers 403.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from voiphistory.emulator.errors import ApiError
+from voiphistory.emulator.models import Token, User
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Renew a token's idle clock at most this often (or a quarter of its idle time, if shorter),
+# so reads do not each cost a database write.
+_RENEW_EVERY_SECONDS = 30
+
+
+def now_text() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def issue_token(user: User, *, name: str = "", idle_seconds: int | None = None) -> Token:
+    return Token.objects.create(
+        token=secrets.token_hex(32),
+        user=user,
+        name=name,
+        idle_seconds=idle_seconds or settings.EMULATOR_SESSION_IDLE_SECONDS,
+        created_at=now_text(),
+        last_used=time.time(),
+    )
+
+
+def token_from_request(request: HttpRequest) -> str | None:
+    token = request.headers.get("X-Auth-Token")
+    if token:
+        return token
+    authorization = request.headers.get("Authorization", "")
+    if not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    if ":" not in decoded:
+        raise ApiError(400, "Failed to parse Authorization header credentials")
+    return decoded.split(":", 1)[1]
+
+
+def authenticate(request: HttpRequest) -> Token:
+    value = token_from_request(request)
+    if not value:
+        raise ApiError(401)
+    token = Token.objects.select_related("user").filter(token=value).first()
+    now = time.time()
+    if token is None or not token.user.active:
+        raise ApiError(401)
+    if now - token.last_used > token.idle_seconds:
+        token.delete()
+        raise ApiError(401)
+    if now - token.last_used > min(_RENEW_EVERY_SECONDS, token.idle_seconds / 4):
+        Token.objects.filter(pk=token.pk).update(last_used=now)
+    return token
+
+
+def api_endpoint(*methods: str, authenticated: bool = True, writes_need_admin: bool = True) -> Callable:
+    """Route by method, answer errors as JSON, authenticate, and refuse writes to read-only users.
+
+    ``writes_need_admin=False`` is for a user's own session and tokens (logout, /apitokens).
+    """
+    allowed = frozenset(methods)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                if request.method not in allowed:
+                    raise ApiError(405)
+                if authenticated:
+                    request.api_token = authenticate(request)
+                    request.api_user = request.api_token.user
+                    if (
+                        writes_need_admin
+                        and request.method not in SAFE_METHODS
+                        and not request.api_user.can_write
+                    ):
+                        raise ApiError(403)
+                return view(request, *args, **kwargs)
+            except ApiError as error:
+                return error.response()
+
+        return wrapper
+
+    return decorate

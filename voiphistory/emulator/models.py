@@ -1,0 +1,284 @@
+"""The emulator's own database: one table per VoIPstudio resource, columns named as the API names them.
+
+Dates are stored exactly as the API prints them (``YYYY-MM-DD HH:MM:SS``, UTC), so they compare,
+sort and serialise without conversion. Every resource row belongs to a customer; a token sees its
+own customer's rows only.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Customer(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    name = models.CharField(max_length=200)
+
+
+class User(models.Model):
+    ROLE_ADMIN = "ROLE_ADMIN"
+    ROLE_USER = "ROLE_USER"
+
+    id = models.BigIntegerField(primary_key=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    email = models.EmailField(unique=True)
+    password = models.CharField(max_length=200)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    extension = models.CharField(max_length=20)
+    roles = models.CharField(max_length=100, default=ROLE_USER)
+    two_factor_auth = models.IntegerField(default=0)
+    active = models.BooleanField(default=True)
+    is_root = models.BooleanField(default=False)
+    is_initial = models.BooleanField(default=False)
+    visited_apps = models.CharField(max_length=200, default="")
+    created_at = models.CharField(max_length=19)
+
+    @property
+    def can_write(self) -> bool:
+        return self.ROLE_ADMIN in self.roles.split(",")
+
+
+class Token(models.Model):
+    """A session token from /login (``name`` empty) or a named API token from /apitokens."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    name = models.CharField(max_length=100, blank=True)
+    idle_seconds = models.IntegerField()
+    created_at = models.CharField(max_length=19)
+    last_used = models.FloatField()  # epoch seconds; expiry is idle-based
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=~models.Q(name=""), name="unique_named_token"
+            )
+        ]
+
+
+class TwoFactorChallenge(models.Model):
+    nonce = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    created = models.FloatField()
+
+
+class Cdr(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    is_calltracking = models.BooleanField(default=False)
+    billsec = models.IntegerField()
+    call_id = models.BigIntegerField()
+    calldate = models.CharField(max_length=19)
+    charge = models.CharField(max_length=20)
+    clid = models.CharField(max_length=200)
+    context = models.CharField(max_length=30)
+    destination = models.CharField(max_length=20)
+    disposition = models.CharField(max_length=20)
+    dst = models.CharField(max_length=40)
+    dst_codec = models.CharField(max_length=20)
+    dst_id = models.CharField(max_length=40)
+    dst_name = models.CharField(max_length=200)
+    dst_ua = models.CharField(max_length=200)
+    duration = models.IntegerField()
+    info = models.CharField(max_length=500)
+    is_root = models.BooleanField()
+    live_id = models.BigIntegerField()
+    parent_live_id = models.BigIntegerField(null=True)
+    rate = models.CharField(max_length=20)
+    root_live_id = models.BigIntegerField()
+    server_id = models.IntegerField()
+    sip_endpoint_id = models.BigIntegerField(null=True)
+    src = models.CharField(max_length=40)
+    src_codec = models.CharField(max_length=20)
+    src_id = models.CharField(max_length=40)
+    src_name = models.CharField(max_length=200)
+    src_ua = models.CharField(max_length=200)
+    t_cause = models.CharField(max_length=60)
+    type = models.CharField(max_length=1)
+    user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer_id", "calldate", "id"], name="cdr_date"),
+            models.Index(fields=["customer_id", "user_id", "calldate"], name="cdr_user_date"),
+            models.Index(fields=["live_id"], name="cdr_live"),
+            models.Index(fields=["root_live_id"], name="cdr_root_live"),
+        ]
+
+
+class Note(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    cdr_id = models.BigIntegerField(db_index=True)
+    user_id = models.BigIntegerField()
+    user_name = models.CharField(max_length=200)
+    note = models.TextField()
+    created_at = models.CharField(max_length=19)
+
+
+class Monitor(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    call_id = models.BigIntegerField()
+    called = models.CharField(max_length=40)
+    caller = models.CharField(max_length=40)
+    context = models.CharField(max_length=30)
+    cx_score = models.IntegerField(null=True)
+    dst = models.CharField(max_length=40)
+    dst_id = models.CharField(max_length=40)
+    dst_name = models.CharField(max_length=200)
+    duration = models.IntegerField()
+    live_id = models.BigIntegerField(db_index=True)
+    sentiment = models.IntegerField(null=True)
+    sip_endpoint_id = models.BigIntegerField(null=True)
+    size = models.BigIntegerField()
+    src = models.CharField(max_length=40)
+    src_id = models.CharField(max_length=40)
+    src_name = models.CharField(max_length=200)
+    summary = models.TextField()
+    timestamp = models.CharField(max_length=19)
+    transcript = models.TextField()
+    transcript_speakers = models.TextField()
+    metadata = models.JSONField(null=True)
+    type = models.CharField(max_length=20)
+    user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "timestamp", "id"], name="monitor_date")]
+
+
+class VoiceMessage(models.Model):
+    FOLDERS = {1: "INBOX", 2: "Old", 3: "Work", 4: "Family", 5: "Friends"}
+
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    caller = models.CharField(max_length=40)
+    callerid = models.CharField(max_length=200)
+    dialled = models.CharField(max_length=40)
+    duration = models.IntegerField()
+    extension_id = models.BigIntegerField()
+    folder = models.IntegerField()
+    is_new = models.BooleanField()
+    live_id = models.BigIntegerField(db_index=True)
+    origtime = models.CharField(max_length=19)
+    parent_live_id = models.BigIntegerField(null=True)
+    transcript = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "origtime", "id"], name="vm_date")]
+
+
+class Chat(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    created_at = models.CharField(max_length=19)
+    customer_id = models.BigIntegerField()
+    duration = models.IntegerField()
+    operator_id = models.BigIntegerField(null=True)
+    operator_ua = models.CharField(max_length=200)
+    state = models.IntegerField()
+    visitor_city = models.CharField(max_length=100)
+    visitor_country = models.CharField(max_length=100)
+    visitor_email = models.CharField(max_length=200)
+    visitor_geo = models.CharField(max_length=60)
+    visitor_id = models.CharField(max_length=60)
+    visitor_ip = models.CharField(max_length=45)
+    visitor_name = models.CharField(max_length=200)
+    visitor_referer = models.CharField(max_length=500)
+    visitor_ua = models.CharField(max_length=300)
+    website_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="chat_date")]
+
+
+class ChatMsg(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    chat_id = models.BigIntegerField(db_index=True)
+    created_at = models.CharField(max_length=19)
+    sender = models.CharField(max_length=10)  # "visitor" or "operator"
+    sender_name = models.CharField(max_length=200)
+    message = models.TextField()
+
+
+class Conversation(models.Model):
+    id = models.CharField(max_length=40, primary_key=True)
+    channel = models.CharField(max_length=20)
+    created_at = models.CharField(max_length=19)
+    customer_id = models.BigIntegerField()
+    cx_score = models.IntegerField(null=True)
+    dst = models.CharField(max_length=40)
+    dst_name = models.CharField(max_length=200)
+    duration = models.IntegerField()
+    monitor_id = models.BigIntegerField(null=True)
+    object_class = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=40)
+    src = models.CharField(max_length=40)
+    src_name = models.CharField(max_length=200)
+    type = models.CharField(max_length=20)
+    user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "created_at"], name="conversation_date")]
+
+
+class Msdr(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    call_id = models.CharField(max_length=100)
+    created_at = models.CharField(max_length=19)
+    dst = models.CharField(max_length=40)
+    dst_id = models.CharField(max_length=40)
+    dst_ua = models.CharField(max_length=200)
+    duration = models.IntegerField()
+    media_session_id = models.BigIntegerField()
+    src = models.CharField(max_length=40)
+    src_id = models.CharField(max_length=40)
+    src_ua = models.CharField(max_length=200)
+    t_cause = models.CharField(max_length=60)
+    type = models.CharField(max_length=20)
+    user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="msdr_date")]
+
+
+class Sms(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    created_at = models.CharField(max_length=19)
+    from_number = models.CharField(max_length=40, db_column="from")
+    from_id = models.CharField(max_length=40)
+    from_name = models.CharField(max_length=200)
+    message = models.TextField()
+    result = models.CharField(max_length=20)
+    to_number = models.CharField(max_length=40, db_column="to")
+    to_id = models.CharField(max_length=40)
+    to_name = models.CharField(max_length=200)
+    type = models.CharField(max_length=20)
+    user_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="sms_date")]
+
+
+class Statement(models.Model):
+    id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    period = models.CharField(max_length=7)
+    amount = models.CharField(max_length=20)
+    created_at = models.CharField(max_length=19)
+
+
+class FaultRule(models.Model):
+    """A misbehaviour switched on at run time through ``/_emulator/faults`` (see faults.py)."""
+
+    path = models.CharField(max_length=300, blank=True, default="")  # regex searched in the API path
+    method = models.CharField(max_length=10, blank=True, default="")  # empty: every method
+    status = models.IntegerField(null=True, blank=True)
+    rate = models.FloatField(default=1.0)  # share of matching requests affected
+    latency_ms = models.IntegerField(default=0)
+    retry_after = models.IntegerField(null=True, blank=True)
+    malformed = models.BooleanField(default=False)  # 200 with a body that is not JSON
+    truncate_bytes = models.BigIntegerField(null=True, blank=True)  # cut the body off after this many bytes
+    remaining = models.IntegerField(null=True, blank=True)  # apply this many times, then retire; null: forever

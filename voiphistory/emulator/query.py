@@ -1,0 +1,159 @@
+"""The collection query dialect: ``filter``, ``sort``/``dir``, ``page``/``limit`` (VOIPSTUDIO_API.md).
+
+``filter`` is a JSON array of ``{"property","operator","value"}`` objects, ANDed. Operators verified
+live: eq, like, gt, gte, lt, lte. Anything else (``between`` included), a property the resource does
+not have, or a value of the wrong type answers 400 "Filtration error", as the live API does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from voiphistory.emulator.errors import ApiError
+from voiphistory.emulator.resources import Resource
+
+_LOOKUPS = {"eq": "exact", "like": "icontains", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$")
+_INTEGER_TYPES = {"IntegerField", "BigIntegerField", "AutoField", "BigAutoField"}
+_FILTRATION_ERROR = "Filtration error"
+
+
+@dataclass(frozen=True)
+class CollectionQuery:
+    filters: Q
+    order_by: tuple[str, ...]
+    page: int
+    limit: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def parse_collection_query(params, resource: Resource) -> CollectionQuery:
+    return CollectionQuery(
+        filters=parse_filters(params.get("filter"), resource),
+        order_by=parse_sort(params.get("sort"), params.get("dir"), resource),
+        page=_positive_int(params.get("page"), default=1, name="page"),
+        limit=min(
+            _positive_int(params.get("limit"), default=settings.EMULATOR_DEFAULT_LIMIT, name="limit"),
+            settings.EMULATOR_MAX_LIMIT,
+        ),
+    )
+
+
+def apply(query: CollectionQuery, queryset: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """Return (the whole filtered set, for counting; the requested page, in order)."""
+    matching = queryset.filter(query.filters)
+    page = matching.order_by(*query.order_by)[query.offset : query.offset + query.limit]
+    return matching, page
+
+
+def parse_filters(raw: str | None, resource: Resource) -> Q:
+    if raw is None or raw.strip() == "":
+        return Q()
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, _FILTRATION_ERROR) from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise ApiError(400, _FILTRATION_ERROR)
+    combined = Q()
+    for item in items:
+        combined &= _filter_condition(item, resource)
+    return combined
+
+
+def _filter_condition(item: object, resource: Resource) -> Q:
+    if not isinstance(item, dict):
+        raise ApiError(400, _FILTRATION_ERROR)
+    prop, operator, value = item.get("property"), item.get("operator", "eq"), item.get("value")
+    if prop not in resource.fields or operator not in _LOOKUPS:
+        raise ApiError(400, _FILTRATION_ERROR, field=str(prop))
+    attr = resource.fields[prop]
+    if value is None:
+        if operator != "eq":
+            raise ApiError(400, _FILTRATION_ERROR, field=prop)
+        return Q(**{f"{attr}__isnull": True})
+    if isinstance(value, (dict, list)):
+        raise ApiError(400, _FILTRATION_ERROR, field=prop)
+    if operator == "like":
+        # Clients send either a bare fragment or an SQL pattern; both mean "contains".
+        return Q(**{f"{attr}__icontains": str(value).strip("%")})
+    return Q(**{f"{attr}__{_LOOKUPS[operator]}": _typed_value(resource, prop, value)})
+
+
+def _typed_value(resource: Resource, prop: str, value: object) -> object:
+    kind = resource.field_type(prop)
+    if kind in _INTEGER_TYPES:
+        if isinstance(value, bool):
+            raise ApiError(400, _FILTRATION_ERROR, field=prop)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ApiError(400, _FILTRATION_ERROR, field=prop) from None
+    if kind == "BooleanField":
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in {"1", "true"}:
+            return True
+        if text in {"0", "false"}:
+            return False
+        raise ApiError(400, _FILTRATION_ERROR, field=prop)
+    if prop == resource.date_field or prop in {"created_at", "updated_at"}:
+        return _date_value(str(value), prop)
+    return str(value)
+
+
+def _date_value(text: str, prop: str) -> str:
+    if _DATE_ONLY.match(text):
+        return f"{text} 00:00:00"
+    if _DATE_TIME.match(text):
+        return text.replace("T", " ")
+    raise ApiError(400, _FILTRATION_ERROR, field=prop)
+
+
+def parse_sort(raw: str | None, direction: str | None, resource: Resource) -> tuple[str, ...]:
+    """``sort=calldate&dir=ASC``, ``sort=-calldate``, or ExtJS's ``[{"property","direction"}]``."""
+    prop, descending = "id", True
+    if raw:
+        raw = raw.strip()
+        if raw.startswith("["):
+            try:
+                first = json.loads(raw)[0]
+                prop, direction = first["property"], first.get("direction", "ASC")
+            except (ValueError, LookupError, TypeError):
+                raise ApiError(400, "Sorting error") from None
+        elif raw.startswith("-"):
+            prop, direction = raw[1:], "DESC"
+        else:
+            prop = raw
+        descending = (direction or "ASC").upper() == "DESC"
+    elif direction:
+        descending = direction.upper() == "DESC"
+    if prop not in resource.fields:
+        raise ApiError(400, "Sorting error", field=prop)
+    attr = resource.fields[prop]
+    sign = "-" if descending else ""
+    return (f"{sign}{attr}",) if attr == "id" else (f"{sign}{attr}", f"{sign}id")
+
+
+def _positive_int(raw: str | None, *, default: int, name: str) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "Validation error", field=name, detail="must be a positive integer") from None
+    if value < 1:
+        raise ApiError(400, "Validation error", field=name, detail="must be a positive integer")
+    return value

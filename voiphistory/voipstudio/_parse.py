@@ -1,0 +1,167 @@
+"""Small, strict converters from VoIPstudio JSON values to Python values.
+
+Records call these at the boundary so that a value of the wrong kind fails loudly there
+(the client turns the ValueError into ``Unavailable("malformed response")``) instead of
+surfacing as a confusing error deep in a template.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+# MySQL's "no date" placeholder; VoIPstudio is PHP on MySQL, so an optional date may carry it.
+_ZERO_DATES = frozenset({"", "0000-00-00", "0000-00-00 00:00:00"})
+
+
+def req(data: Mapping[str, Any], key: str) -> Any:
+    """The value at ``key``; missing or null is an error (used for ids and primary dates)."""
+    value = data.get(key)
+    if value is None:
+        raise ValueError(f"missing required field {key!r}")
+    return value
+
+
+def to_str(value: Any) -> str:
+    text = opt_str(value)
+    if text is None:
+        raise ValueError("expected a string, got null")
+    return text
+
+
+def to_int(value: Any) -> int:
+    """An int from an int or a decimal string (ids can exceed 2**31; bool is not an int here)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError(f"expected an integer, got {value!r}")
+
+
+def opt_int(value: Any) -> int | None:
+    return None if value is None or value == "" else to_int(value)
+
+
+def opt_str(value: Any) -> str | None:
+    """A string; numbers become their text (the seed shows some string fields as numbers)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+def opt_bool(value: Any) -> bool | None:
+    """A bool from true/false, 1/0 or their string forms (PHP APIs send all of these)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in ("1", "0", "true", "false"):
+        return value.lower() in ("1", "true")
+    raise ValueError(f"expected a boolean, got {value!r}")
+
+
+def to_datetime(value: Any) -> datetime:
+    """An aware UTC datetime from ``YYYY-MM-DD HH:MM:SS`` (UTC, no zone marker, as the API
+    sends), ``YYYY-MM-DD`` or ISO 8601 with an offset (converted to UTC)."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = datetime.fromisoformat(value.strip())
+    else:
+        raise ValueError(f"expected a date-time string, got {value!r}")
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def opt_datetime(value: Any) -> datetime | None:
+    if value is None or (isinstance(value, str) and value.strip() in _ZERO_DATES):
+        return None
+    return to_datetime(value)
+
+
+def opt_dict(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return dict(value)
+    raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+
+
+def str_tuple(value: Any) -> tuple[str, ...]:
+    """A tuple of strings from a JSON list or a comma-separated string (the seed shows
+    ``roles`` as a string; a list is the natural live shape)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value)
+    raise ValueError(f"expected a list of strings, got {type(value).__name__}")
+
+
+def api_datetime(value: date | datetime) -> str:
+    """The API's date format: an aware datetime is converted to UTC first; a naive one is
+    taken as UTC already; a date is sent as ``YYYY-MM-DD``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.strftime("%Y-%m-%d")
+
+
+# Field annotations (strings, under ``from __future__ import annotations``) to converters.
+_BY_ANNOTATION: dict[str, Callable[[Any], Any]] = {
+    "int": to_int,
+    "str": to_str,
+    "datetime": to_datetime,
+    "int | None": opt_int,
+    "str | None": opt_str,
+    "bool | None": opt_bool,
+    "datetime | None": opt_datetime,
+    "dict[str, Any] | None": opt_dict,
+    "tuple[str, ...]": str_tuple,
+}
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Callable[[Any], Any] | None, bool], ...]:
+    return tuple(
+        (
+            f.name,
+            _BY_ANNOTATION.get(f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")),
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+    )
+
+
+def record_kwargs(cls: type, data: Mapping[str, Any], **given: Any) -> dict[str, Any]:
+    """Constructor arguments for the dataclass ``cls`` from the API's ``data``.
+
+    Each field is read from the JSON key of the same name and converted by its annotation,
+    so a field declared on a record can never be silently forgotten by its parser. Fields
+    without a default are required. ``given`` supplies fields that need more than that
+    (enums, renamed keys).
+    """
+    kwargs = dict(given)
+    for name, convert, required in _plan(cls):
+        if name in kwargs:
+            continue
+        if convert is None:
+            raise TypeError(f"{cls.__name__}.{name} has no converter for its type; pass it explicitly")
+        kwargs[name] = convert(req(data, name) if required else data.get(name))
+    return kwargs

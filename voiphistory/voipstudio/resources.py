@@ -1,0 +1,349 @@
+"""Resource managers hung off the client, python-gitlab style: ``client.cdrs.page(...)``.
+
+One generic ``Collection`` holds what every VoIPstudio collection shares (a page, a lazy
+iterator, one record, chunked bulk deletes, delete-all); each instance is told which of
+those endpoints exist so a missing one fails before any request. Small subclasses add the
+extras (bulk edits, notes, SIP traces, audio files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Collection as AbstractSet
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from voiphistory.voipstudio.errors import Unavailable
+from voiphistory.voipstudio.filters import (
+    Filter,
+    chunk_ids,
+    list_params,
+    validate_id,
+    validate_ids,
+    validate_token,
+)
+from voiphistory.voipstudio.records import (
+    ApiToken,
+    Cdr,
+    Monitor,
+    Note,
+    Page,
+    Sentiment,
+    User,
+    VoicemailFolder,
+    VoiceMessage,
+)
+from voiphistory.voipstudio.transport import FileStream
+
+if TYPE_CHECKING:
+    from voiphistory.voipstudio.client import VoipstudioClient
+
+__all__ = [
+    "ApiTokenManager",
+    "CallRecordCollection",
+    "CdrCollection",
+    "Collection",
+    "MonitorCollection",
+    "Resource",
+    "UserCollection",
+    "VoiceMessageCollection",
+    "parse_dictionaries",
+]
+
+_UNSET: Any = object()
+
+
+class Resource:
+    """An API path plus the set of endpoints it has (``list``, ``get``, ``delete``,
+    ``delete_all``, ``dictionaries``). ``statements`` is only this: it can only be emptied."""
+
+    def __init__(self, client: VoipstudioClient, path: str, operations: AbstractSet[str]) -> None:
+        self._client = client
+        self.path = path
+        self.operations = frozenset(operations)
+
+    def _require(self, operation: str) -> None:
+        if operation not in self.operations:
+            raise NotImplementedError(f"VoIPstudio has no {operation} endpoint for {self.path}")
+
+    def delete_all(self) -> bool:
+        """Delete the whole collection. True when VoIPstudio answered 202 (the deletion goes on
+        asynchronously: monitors, voicemessages), False for 204 (done)."""
+        self._require("delete_all")
+        return self._client.http_request("DELETE", self.path).status_code == 202
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r})"
+
+
+class Collection[T](Resource):
+    """A collection of records of one type."""
+
+    def __init__(
+        self,
+        client: VoipstudioClient,
+        path: str,
+        parser: Callable[[dict[str, Any]], T],
+        operations: AbstractSet[str],
+    ) -> None:
+        super().__init__(client, path, operations)
+        self._parser = parser
+        self._what = path.rsplit("/", 1)[-1]
+
+    def _parse(self, data: Any) -> T:
+        return self._client.parse(self._parser, data, self._what)
+
+    def _parse_list(self, data: Any) -> list[T]:
+        if isinstance(data, dict):  # a bulk answer for one item may come back unwrapped
+            data = [data]
+        if not isinstance(data, list):
+            raise Unavailable(f"malformed response from VoIPstudio (expected a list of {self._what})")
+        return [self._parse(item) for item in data]
+
+    def page(
+        self,
+        *,
+        page: int = 1,
+        limit: int = 25,
+        filters: Iterable[Filter] = (),
+        sort: str = "id",
+        direction: str = "DESC",
+    ) -> Page[T]:
+        """One page, for tables. ``total`` counts every match."""
+        self._require("list")
+        params = list_params(filters=filters, sort=sort, direction=direction, page=page, limit=limit)
+        items, total = self._fetch(params)
+        return Page(items=items, total=total, page=page, limit=limit)
+
+    def iterate(
+        self,
+        *,
+        filters: Iterable[Filter] = (),
+        sort: str = "id",
+        direction: str = "DESC",
+        page_size: int = 1000,
+    ) -> Iterator[T]:
+        """Every match, lazily, for exports: one page in memory at a time. Stops on an empty
+        page or once ``total`` rows are yielded, whichever comes first (as the public
+        clients do). Rows created or deleted meanwhile can shift page boundaries."""
+        self._require("list")
+        filter_list = list(filters)
+        list_params(filters=filter_list, sort=sort, direction=direction, page=1, limit=page_size)
+        return self._iterate(filter_list, sort, direction, page_size)
+
+    def _iterate(self, filters: list[Filter], sort: str, direction: str, page_size: int) -> Iterator[T]:
+        yielded, page = 0, 1
+        while True:
+            params = list_params(filters=filters, sort=sort, direction=direction, page=page, limit=page_size)
+            items, total = self._fetch(params)
+            if not items:
+                return
+            yielded += len(items)
+            yield from items
+            del items  # drop this page before fetching the next: one page in memory at a time
+            if yielded >= total:
+                return
+            page += 1
+
+    def _fetch(self, params: dict[str, str]) -> tuple[list[T], int]:
+        payload = self._client.json_of(self._client.http_request("GET", self.path, params=params))
+        if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+            raise Unavailable(f"malformed response from VoIPstudio (no {self._what} list)")
+        total = payload.get("total")
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise Unavailable("malformed response from VoIPstudio (no total)")
+        return self._parse_list(payload["data"]), total
+
+    def get(self, id: int) -> T:
+        self._require("get")
+        return self._parse(self._client.get_data(f"{self.path}/{validate_id(id)}"))
+
+    def chunk_ids(self, ids: Iterable[int]) -> list[list[int]]:
+        """The id batches ``delete`` sends, each in one ``DELETE {path}/1,2,3`` whose full path
+        (base URL path included) fits ``max_path_length``. Validates every id first. Public so
+        a job can delete batch by batch and record its progress."""
+        prefix = len(f"{self._client.base_path}{self.path}/")
+        return chunk_ids(
+            validate_ids(ids), prefix_length=prefix, max_path_length=self._client.max_path_length
+        )
+
+    def delete(self, ids: Iterable[int]) -> int:
+        """Delete the given records; returns the number of requests made. Not atomic: if a
+        batch fails, earlier batches stay deleted (use ``chunk_ids`` to track progress)."""
+        self._require("delete")
+        batches = self.chunk_ids(ids)
+        for batch in batches:
+            self._client.http_request("DELETE", f"{self.path}/{','.join(map(str, batch))}")
+        return len(batches)
+
+    def dictionaries(self) -> dict[str, list[dict[str, Any]]]:
+        """Coded values with labels per field (``{"type": [{"value","label"}, …], …}``)."""
+        self._require("dictionaries")
+        return parse_dictionaries(self._client.get_data(f"{self.path}/dictionaries"))
+
+    def _stream(self, path: str, *, accept: str) -> FileStream:
+        """A file endpoint; its errors are JSON like the rest and raise the same exceptions."""
+        return FileStream(self._client.http_request("GET", path, stream=True, accept=accept))
+
+
+def parse_dictionaries(data: Any) -> dict[str, list[dict[str, Any]]]:
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(i, dict) for i in v) for v in data.values()
+    ):
+        raise Unavailable("malformed response from VoIPstudio (expected dictionaries)")
+    return {str(key): [dict(item) for item in values] for key, values in data.items()}
+
+
+class CallRecordCollection[T](Collection[T]):
+    """CDRs and MSDRs: records that also have a SIP trace and a packet capture."""
+
+    def __init__(
+        self,
+        client: VoipstudioClient,
+        path: str,
+        parser: Callable[[dict[str, Any]], T],
+        operations: AbstractSet[str],
+    ) -> None:
+        super().__init__(client, path, parser, {*operations, "dictionaries"})
+
+    def trace(self, id: int) -> str:
+        """The SIP messages of the call as text (small enough to hold whole)."""
+        response = self._client.http_request(
+            "GET", f"{self.path}/{validate_id(id)}.trace", accept="text/plain, */*"
+        )
+        response.encoding = _charset(response.headers.get("Content-Type")) or "utf-8"
+        return response.text
+
+    def pcap(self, id: int) -> FileStream:
+        """The libpcap capture of the call's SIP, streamed."""
+        return self._stream(f"{self.path}/{validate_id(id)}.pcap", accept="application/vnd.tcpdump.pcap, */*")
+
+
+class CdrCollection(CallRecordCollection[Cdr]):
+    def update_many(self, items: list[dict[str, Any]]) -> list[Cdr]:
+        """Bulk PATCH /cdrs with ``[{"id": …, "info": …}, …]`` (the emulator accepts only ``info``)."""
+        if not items:
+            return []
+        for item in items:
+            if not isinstance(item, dict):
+                raise TypeError("update_many takes a list of dicts")
+            validate_id(item.get("id"))
+        return self._parse_list(
+            self._client.data_of(self._client.http_request("PATCH", self.path, json_body=list(items)))
+        )
+
+    def notes(self, id: int) -> list[Note]:
+        data = self._client.get_data(f"{self.path}/{validate_id(id)}/notes")
+        if not isinstance(data, list):
+            raise Unavailable("malformed response from VoIPstudio (expected a list of notes)")
+        return [self._client.parse(Note.from_api, item, "note") for item in data]
+
+
+class MonitorCollection(Collection[Monitor]):
+    def __init__(self, client: VoipstudioClient, path: str) -> None:
+        super().__init__(client, path, Monitor.from_api, {"list", "get", "delete", "delete_all"})
+
+    def update(
+        self,
+        id: int,
+        *,
+        transcript: str | None = _UNSET,
+        transcript_speakers: str | None = _UNSET,
+        summary: str | None = _UNSET,
+        sentiment: Sentiment | None = _UNSET,
+        cx_score: int | None = _UNSET,
+        metadata: dict[str, Any] | None = _UNSET,
+    ) -> Monitor:
+        """PATCH only the fields given (None clears one); sentiment goes as its word."""
+        validate_id(id)
+        body = {
+            key: value
+            for key, value in {
+                "transcript": transcript,
+                "transcript_speakers": transcript_speakers,
+                "summary": summary,
+                "cx_score": cx_score,
+                "metadata": metadata,
+            }.items()
+            if value is not _UNSET
+        }
+        if sentiment is not _UNSET:
+            body["sentiment"] = None if sentiment is None else Sentiment(sentiment).api_word
+        if not body:
+            raise ValueError("monitors.update needs at least one field")
+        response = self._client.http_request("PATCH", f"{self.path}/{id}", json_body=body)
+        return self._parse(self._client.data_of(response))
+
+    def mp3(self, id: int) -> FileStream:
+        """The recording, streamed (VoIPstudio ignores Range: it always sends the whole file)."""
+        return self._stream(f"{self.path}/{validate_id(id)}.mp3", accept="audio/mpeg, */*")
+
+
+class VoiceMessageCollection(Collection[VoiceMessage]):
+    def __init__(self, client: VoipstudioClient, path: str) -> None:
+        super().__init__(client, path, VoiceMessage.from_api, {"list", "get", "delete", "delete_all"})
+
+    def move(self, ids: Iterable[int], folder: VoicemailFolder) -> list[VoiceMessage]:
+        """Bulk PATCH ``[{"id": …, "folder": "Old"}, …]``; moving to OLD marks messages heard."""
+        name = VoicemailFolder(folder).api_name
+        body = [{"id": id, "folder": name} for id in validate_ids(ids)]
+        if not body:
+            return []
+        return self._parse_list(
+            self._client.data_of(self._client.http_request("PATCH", self.path, json_body=body))
+        )
+
+    def mp3(self, id: int) -> FileStream:
+        return self._stream(f"{self.path}/{validate_id(id)}.mp3", accept="audio/mpeg, */*")
+
+
+class UserCollection(Collection[User]):
+    def __init__(self, client: VoipstudioClient, path: str) -> None:
+        super().__init__(client, path, User.from_api, {"list"})
+
+    def request_cdrs_csv(self, user_id: int) -> User:
+        """GET /users/{id}/cdrs.csv: VoIPstudio prepares the CSV itself and delivers it to the
+        user; the answer is the user record, not the file."""
+        return self._parse(self._client.get_data(f"{self.path}/{validate_id(user_id)}/cdrs.csv"))
+
+
+class ApiTokenManager:
+    """Named API tokens (``/apitokens``); the token string is the id."""
+
+    path = "/apitokens"
+
+    def __init__(self, client: VoipstudioClient) -> None:
+        self._client = client
+
+    def create(self, name: str, expiry_seconds: int) -> ApiToken:
+        """POST /apitokens; the expiry is idle-based (renewed on use). ``(name, user)`` is
+        unique, so delete an older token of the same name first (as the CLI does)."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("token name must be a non-empty string")
+        if isinstance(expiry_seconds, bool) or not isinstance(expiry_seconds, int) or expiry_seconds < 1:
+            raise ValueError("expiry_seconds must be a positive integer")
+        response = self._client.http_request(
+            "POST", self.path, json_body={"name": name, "expiry": expiry_seconds}
+        )
+        return self._client.parse(ApiToken.from_api, self._client.data_of(response), "API token")
+
+    def find(self, name: str) -> list[ApiToken]:
+        params = list_params(filters=[Filter("name", "eq", name)])
+        data = self._client.get_data(self.path, params={"filter": params["filter"]})
+        if not isinstance(data, list):
+            raise Unavailable("malformed response from VoIPstudio (expected a list of API tokens)")
+        return [self._client.parse(ApiToken.from_api, item, "API token") for item in data]
+
+    def delete(self, token: str) -> None:
+        """DELETE /apitokens/{token} (204). The token is checked to be one plain path segment
+        and kept out of logs and exception chains."""
+        safe = quote(validate_token(token), safe="")
+        self._client.http_request("DELETE", f"{self.path}/{safe}", redact_path=True)
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return None
