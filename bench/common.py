@@ -52,17 +52,16 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 
 
 def emulator_database(cdrs: int) -> Path:
-    """A seeded emulator database of ``cdrs`` CDRs, made once and kept under var/bench/."""
+    """A seeded emulator database of ``cdrs`` CDRs, made once and kept under var/bench/.
+
+    Migrations run every time (cheap when there are none); seeding only when the database is empty.
+    """
     data_dir = BENCH_DIR / f"emulator-{cdrs}"
+    data_dir.mkdir(parents=True, exist_ok=True)
     db = data_dir / "emulator.sqlite3"
-    if not (data_dir / "seeded").exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        db.unlink(missing_ok=True)
-        env = devstack.emulator_env(data_dir, db)
-        env["VOIPHISTORY_DEMO_PASSWORD"] = PASSWORD
-        print(f"Seeding a {cdrs:,}-CDR emulator database once (kept in {data_dir})…", flush=True)
-        devstack.prepare_emulator(env, "--cdrs", str(cdrs), "--seed", "1")
-        (data_dir / "seeded").touch()
+    env = devstack.emulator_env(data_dir, db)
+    env["VOIPHISTORY_DEMO_PASSWORD"] = PASSWORD
+    devstack.prepare_emulator(env, "--cdrs", str(cdrs), "--seed", "1")
     return db
 
 

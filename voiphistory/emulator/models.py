@@ -101,6 +101,7 @@ class Cdr(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "calldate", "id"], name="cdr_date"),
+            models.Index(fields=["customer_id", "id"], name="cdr_id"),
             models.Index(fields=["customer_id", "user_id", "calldate"], name="cdr_user_date"),
             models.Index(fields=["live_id"], name="cdr_live"),
             models.Index(fields=["root_live_id"], name="cdr_root_live"),
@@ -144,7 +145,10 @@ class Monitor(models.Model):
     user_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "timestamp", "id"], name="monitor_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "timestamp", "id"], name="monitor_date"),
+            models.Index(fields=["customer_id", "id"], name="monitor_id"),
+        ]
 
 
 class VoiceMessage(models.Model):
@@ -165,7 +169,10 @@ class VoiceMessage(models.Model):
     transcript = models.TextField()
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "origtime", "id"], name="vm_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "origtime", "id"], name="vm_date"),
+            models.Index(fields=["customer_id", "id"], name="vm_id"),
+        ]
 
 
 class Chat(models.Model):
@@ -188,7 +195,10 @@ class Chat(models.Model):
     website_id = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="chat_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "created_at", "id"], name="chat_date"),
+            models.Index(fields=["customer_id", "id"], name="chat_id"),
+        ]
 
 
 class ChatMsg(models.Model):
@@ -240,7 +250,10 @@ class Msdr(models.Model):
     user_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="msdr_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "created_at", "id"], name="msdr_date"),
+            models.Index(fields=["customer_id", "id"], name="msdr_id"),
+        ]
 
 
 class Sms(models.Model):
@@ -259,7 +272,10 @@ class Sms(models.Model):
     user_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "created_at", "id"], name="sms_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "created_at", "id"], name="sms_date"),
+            models.Index(fields=["customer_id", "id"], name="sms_id"),
+        ]
 
 
 class Statement(models.Model):
