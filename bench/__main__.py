@@ -9,7 +9,7 @@ import time
 
 from bench.common import BENCH_DIR, Result
 
-BENCHMARKS = ["bench.emulator_page", "bench.client_iterate"]
+BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range"]
 
 
 def main(names: list[str]) -> int:

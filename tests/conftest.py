@@ -99,3 +99,46 @@ def fresh_emulator(emulator_template: Path, tmp_path: Path) -> Iterator[Emulator
     emulator = _start_copy(emulator_template, tmp_path / "emulator")
     yield emulator
     emulator.service.stop()
+
+
+# --- The dashboard, signed in against the live emulator ----------------------------------------
+
+
+def sign_in_as(client, emulator: Emulator, email: str):
+    """Sign ``client`` (Django's test client) in as a demo account, the way the sign-in view leaves
+    the session: a local user, and the sealed VoIPstudio token with the account in the session."""
+    from django.contrib.auth import get_user_model
+
+    from voiphistory.accounts import upstream
+
+    me = emulator.get("/me", email).json()["data"]
+    user, _ = get_user_model().objects.get_or_create(username=f"voipstudio-{me['id']}")
+    client.force_login(user)
+    session = client.session
+    account = upstream.Account(
+        user_id=me["id"], customer_id=me["customer_id"], email=me["email"],
+        name=f"{me['first_name']} {me['last_name']}", can_write="ROLE_ADMIN" in me["roles"],
+    )  # fmt: skip
+    session[upstream.SESSION_KEY] = {"token": upstream.tokens.seal(emulator.token(email)), "token_name": "",
+                                     "account": account.__dict__}  # fmt: skip
+    session.save()
+    return client
+
+
+@pytest.fixture
+def dashboard(settings, emulator, tmp_path):
+    """Point the dashboard at the shared emulator (and a private audio cache)."""
+    settings.VOIPSTUDIO_BASE_URL = emulator.api_url
+    settings.VOIPSTUDIO_BACKOFF = 0.01
+    settings.AUDIO_CACHE_DIR = tmp_path / "audio-cache"
+    return emulator
+
+
+@pytest.fixture
+def supervisor(client, dashboard, db):
+    return sign_in_as(client, dashboard, SUPERVISOR)
+
+
+@pytest.fixture
+def agent(client, dashboard, db):
+    return sign_in_as(client, dashboard, AGENT)

@@ -197,6 +197,7 @@ def main() -> int:
         print("Preparing the VoIPstudio emulator (the first run seeds its demo data)…", flush=True)
         prepare_emulator(env, *seed_args)
         subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
         stack.add(start_emulator(env, "127.0.0.1", emulator_port, logs / "emulator.log"))
         stack.add(start_worker(env, logs / "worker.log"))
         web = stack.add(start_web(env, host, port, logs / "web.log"))

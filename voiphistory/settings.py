@@ -25,18 +25,22 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "voiphistory.accounts",
+    "voiphistory.history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "voiphistory.accounts.middleware.LoginRequiredMiddleware",
+    "voiphistory.accounts.middleware.VoipstudioSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "voiphistory.urls"
@@ -52,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "voiphistory.history.context_processors.navigation",
             ],
         },
     },
@@ -70,6 +75,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "history:home"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -87,6 +99,12 @@ VOIPSTUDIO_READ_TIMEOUT = env_float("VOIPSTUDIO_READ_TIMEOUT", 20.0)
 VOIPSTUDIO_RETRIES = env_int("VOIPSTUDIO_RETRIES", 3, minimum=0, maximum=10)
 VOIPSTUDIO_BACKOFF = env_float("VOIPSTUDIO_BACKOFF", 0.5)
 VOIPSTUDIO_MAX_PATH_LENGTH = env_int("VOIPSTUDIO_MAX_PATH_LENGTH", 2000, minimum=100)
+# The named API token minted at sign-in expires after this long unused (VoIPstudio renews it on use).
+VOIPSTUDIO_TOKEN_IDLE_SECONDS = env_int("VOIPSTUDIO_TOKEN_IDLE_SECONDS", 12 * 3600, minimum=300)
+
+# --- Listening ------------------------------------------------------------------------------
+AUDIO_CACHE_DIR = env_path("AUDIO_CACHE_DIR", DATA_DIR / "audio-cache")
+AUDIO_CACHE_MAX_BYTES = env_int("AUDIO_CACHE_MAX_MB", 2048, minimum=10) * 1024 * 1024
 
 # --- Celery on Redis ------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -103,4 +121,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # urllib3 logs full request URLs at DEBUG; keep it quiet whatever LOG_LEVEL says.
+    "loggers": {"urllib3": {"level": "INFO"}},
 }

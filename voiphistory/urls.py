@@ -1,3 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("voiphistory.accounts.urls")),
+    path("", include("voiphistory.history.urls")),
+]

@@ -1,0 +1,97 @@
+"""How the dashboard reaches VoIPstudio: one pooled session per process, one client per request.
+
+Everything above this module asks ``client_for(request)`` for a client; nothing else reads the
+VoIPstudio token or builds a ``VoipstudioClient``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from django.http import HttpRequest
+
+from voiphistory.accounts import tokens
+from voiphistory.voipstudio import VoipstudioClient, build_session
+
+SESSION_KEY = "voipstudio"
+_lock = threading.Lock()
+_shared_session: requests.Session | None = None
+
+
+class NotSignedIn(Exception):
+    """The request has no VoIPstudio token (signed out, or the session predates sign-in)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in, as VoIPstudio told us at sign-in. Kept in the server-side session."""
+
+    user_id: int
+    customer_id: int
+    email: str
+    name: str
+    can_write: bool
+
+
+def shared_session() -> requests.Session:
+    global _shared_session
+    with _lock:
+        if _shared_session is None:
+            _shared_session = build_session(
+                retries=settings.VOIPSTUDIO_RETRIES, backoff=settings.VOIPSTUDIO_BACKOFF, pool_maxsize=20
+            )
+        return _shared_session
+
+
+def api_client(token: str | None = None) -> VoipstudioClient:
+    """A client for ``token`` (or an anonymous one, for sign-in) on the shared connection pool."""
+    return VoipstudioClient(
+        settings.VOIPSTUDIO_BASE_URL,
+        token,
+        connect_timeout=settings.VOIPSTUDIO_CONNECT_TIMEOUT,
+        read_timeout=settings.VOIPSTUDIO_READ_TIMEOUT,
+        retries=settings.VOIPSTUDIO_RETRIES,
+        backoff=settings.VOIPSTUDIO_BACKOFF,
+        max_path_length=settings.VOIPSTUDIO_MAX_PATH_LENGTH,
+        session=shared_session(),
+    )
+
+
+def remember(request: HttpRequest, *, token: str, token_name: str, account: Account) -> None:
+    """Keep the token (sealed) and the account in the server-side session after sign-in."""
+    request.session[SESSION_KEY] = {
+        "token": tokens.seal(token),
+        "token_name": token_name,
+        "account": account.__dict__,
+    }
+
+
+def forget(request: HttpRequest) -> str | None:
+    """Drop the VoIPstudio state from the session; returns the token so it can be revoked
+    (None if there was none, or it was sealed under a SECRET_KEY that has since been rotated)."""
+    state = request.session.pop(SESSION_KEY, None)
+    try:
+        return tokens.unseal(state["token"]) if state else None
+    except tokens.InvalidToken:
+        return None
+
+
+def account_of(request: HttpRequest) -> Account | None:
+    state = request.session.get(SESSION_KEY)
+    return Account(**state["account"]) if state else None
+
+
+def client_for(request: HttpRequest) -> VoipstudioClient:
+    state = request.session.get(SESSION_KEY)
+    if not state:
+        raise NotSignedIn
+    try:
+        token = tokens.unseal(state["token"])
+    except tokens.InvalidToken:
+        # Sealed under a rotated SECRET_KEY (the session itself survives via SECRET_KEY_FALLBACKS):
+        # treat it like a lapsed token, back to sign-in, rather than a 500 on every page.
+        raise NotSignedIn from None
+    return api_client(token)

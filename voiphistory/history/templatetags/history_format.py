@@ -1,0 +1,95 @@
+"""How values from VoIPstudio read on screen: durations, phone numbers, coded values."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django import template
+
+from voiphistory.voipstudio import Sentiment, VoicemailFolder
+
+register = template.Library()
+
+CALL_TYPES = {"O": "Outbound", "I": "Inbound", "M": "Missed"}
+DISPOSITIONS = {"INITIAL": "Not answered", "RINGING": "Not answered", "CONNECTED": "Answered",
+                "ON_HOLD": "On hold", "VM": "Voicemail"}  # fmt: skip
+CHAT_STATES = {0: "Waiting", 1: "Active", 2: "Closed", 3: "Missed"}
+BADGE_CLASSES = {"O": "out", "I": "in", "M": "missed", "CONNECTED": "out", "VM": "in", "RINGING": "missed", "INITIAL": "missed"}
+
+
+@register.filter
+def hms(seconds: int | None) -> str:
+    """Durations as h:mm:ss."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@register.filter
+def phone(number: str | None) -> str:
+    """E.164 digits without "+" (as the API writes them) in international format; others as they are."""
+    if not number:
+        return ""
+    digits = str(number)
+    if not digits.isdigit() or len(digits) < 8:
+        return digits  # extensions, queue ids, "anonymous"
+    try:
+        parsed = phonenumbers.parse(f"+{digits}")
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(parsed):
+        return digits
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def coded(value: object, kind: str) -> str:
+    """A coded API value's label: ``{{ cdr.type|coded:"type" }}``."""
+    if value is None or value == "":
+        return ""
+    if kind == "sentiment":
+        return Sentiment(value).name.title()
+    if kind == "folder":
+        return VoicemailFolder(value).api_name if isinstance(value, int) else str(value)
+    if kind == "chat_state":
+        return CHAT_STATES.get(value, str(value))
+    table = {"type": CALL_TYPES, "disposition": DISPOSITIONS}.get(kind, {})
+    return table.get(value, str(value))
+
+
+@register.filter
+def badge_class(value: object) -> str:
+    if isinstance(value, Sentiment):
+        return value.name.lower()
+    return BADGE_CLASSES.get(str(value), "")
+
+
+@register.filter
+def attr(record: object, name: str) -> object:
+    return getattr(record, name, None)
+
+
+@register.filter
+def lookup(mapping: dict | None, key: object) -> object:
+    return mapping.get(key) if mapping else None
+
+
+_CALLER_ID = re.compile(r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<number>[^>]*)>\s*$')
+
+
+@register.filter
+def caller_name(value: str | None) -> str:
+    """The name in a caller ID such as ``"Jane Doe" <447700900123>`` (the number shows beside it)."""
+    if not value:
+        return ""
+    match = _CALLER_ID.match(value)
+    if not match:
+        return value
+    return match["name"].strip() or phone(match["number"])
+
+
+@register.filter
+def thousands(value: int | None) -> str:
+    return f"{value:,}" if isinstance(value, int) else ""

@@ -1,0 +1,88 @@
+"""One website chat: visitor, operator, timing, state and the conversation; delete messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from voiphistory.accounts.upstream import client_for
+from voiphistory.history import selectors, services
+from voiphistory.history.views.common import upstream_message, wants_fragment
+from voiphistory.voipstudio import Forbidden, InvalidIdentifier, NotFound, Unauthorized, VoipstudioError
+
+TEMPLATE = "history/chat_detail.html"
+MAX_SELECTED = 1000
+_NOT_IN_CHAT = "Nothing was deleted: those messages are not in this chat (any more)."
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def chat_detail(request: HttpRequest, id: int) -> HttpResponse:
+    """The page; from HTMX, ``?part=messages`` answers the conversation alone (Cancel of a delete)."""
+    part = "messages" if request.GET.get("part") == "messages" else "chat"
+    return _render(request, id, {}, part=part)
+
+
+@require_POST
+def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
+    """Without ``confirm=yes`` asks "Delete N messages?"; with it deletes them. The same form works
+    as an HTMX swap of the conversation and as a plain round trip."""
+    ids = _posted_ids(request)
+    context: dict = {"selected_ids": ids}
+    status = 200
+    if not ids:
+        context["problem"] = "Select at least one message to delete."
+    elif request.POST.get("confirm") != "yes":
+        context["confirming"] = True
+    else:
+        try:
+            count = services.chat_messages_delete(client=client_for(request), chat_id=id, ids=ids)
+        except Unauthorized:
+            raise
+        except Forbidden as error:
+            context["problem"], status = f"VoIPstudio refused: {error.message}. Nothing was deleted.", 403
+        except VoipstudioError as error:
+            context["problem"] = f"{upstream_message(error)} Reload the chat to see what was deleted."
+            status = 502
+        else:
+            done = f"Deleted {count} message{pluralize(count)}." if count else _NOT_IN_CHAT
+            if not wants_fragment(request):
+                messages.success(request, done)
+                return redirect("history:chat_detail", id)
+            context = {"notice": done}
+    return _render(request, id, context, part="messages", status=status)
+
+
+def _render(request: HttpRequest, id: int, context: dict, *, part: str, status: int = 200) -> HttpResponse:
+    """Load the chat and render the page, or the ``part`` fragment for HTMX; never a 500 for
+    VoIPstudio's failures (a fragment carries its error with status 200: htmx 2 swaps no 4xx/5xx)."""
+    fragment = wants_fragment(request)
+    context |= {"id": id}
+    try:
+        context["detail"] = selectors.chat_detail(
+            client=client_for(request), id=id, customer_id=request.account.customer_id
+        )
+    except Unauthorized:
+        raise
+    except (NotFound, InvalidIdentifier):  # /chats/0/ is a well-formed URL but never a chat
+        context["missing"], status = True, 404
+    except VoipstudioError as error:
+        context["error_message"], status = upstream_message(error), 502
+    if "detail" in context and context.get("confirming"):
+        chosen = set(context["selected_ids"])
+        context["confirming"] = [m for m in context["detail"].messages if m.id in chosen]
+        if not context["confirming"]:
+            context["problem"] = _NOT_IN_CHAT
+    template = f"{TEMPLATE}#{part}" if fragment else TEMPLATE
+    return render(request, template, context, status=200 if fragment else status)
+
+
+def _posted_ids(request: HttpRequest) -> list[int]:
+    """The ticked message ids; anything that is not a positive integer is ignored."""
+    values = request.POST.getlist("message")[:MAX_SELECTED]
+    ids = [int(value) for value in values if value.isascii() and value.isdigit()]
+    return [value for value in dict.fromkeys(ids) if value > 0]

@@ -1,0 +1,120 @@
+"""The tables: one view for every section (Calls, Recordings, Voicemail, …), and single deletes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from voiphistory.accounts.upstream import client_for
+from voiphistory.history import selectors, services
+from voiphistory.history.catalog import BY_SLUG, SECTIONS, Section
+from voiphistory.history.forms import PAGE_SIZES, TableQuery
+from voiphistory.history.views.common import fragment_context, upstream_message, wants_fragment
+from voiphistory.voipstudio import Page, Unauthorized, VoicemailFolder, VoipstudioError
+
+
+def section_or_404(slug: str) -> Section:
+    if slug not in BY_SLUG:
+        raise Http404("No such table")
+    return BY_SLUG[slug]
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("history:table", SECTIONS[0].slug)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def table(request: HttpRequest, slug: str) -> HttpResponse:
+    section = section_or_404(slug)
+    context = {"section": section, "page_sizes": PAGE_SIZES, "page": None, **fragment_context(request)}
+    try:
+        client = client_for(request)
+        users = selectors.user_directory(client=client, customer_id=request.account.customer_id)
+        query = context["query"] = TableQuery(section, request.GET, users=users)
+        context["users"] = users
+        if query.is_valid():
+            context["page"] = page = selectors.table_page(client=client, section=section, query=query)
+            context.update(table_layout(section, query, page))
+    except Unauthorized:
+        raise
+    except VoipstudioError as error:
+        context["error_message"] = upstream_message(error)
+        context.setdefault("query", TableQuery(section, request.GET, users={}))
+    template = "history/table.html#table" if wants_fragment(request) else "history/table.html"
+    return render(request, template, context)
+
+
+DETAIL_VIEWS = {"calls": "history:call_detail", "call-tracking": "history:call_detail", "chats": "history:chat_detail"}
+
+
+def table_layout(section: Section, query: TableQuery, page: Page) -> dict:
+    """Headers with their sort links, the pager, and the caption's numbers."""
+    current = query.cleaned_data["sort"]
+    headers = []
+    for column in section.columns:
+        key = column.key
+        if not column.field:
+            headers.append({"column": column, "sort": "", "aria_sort": ""})
+            continue
+        aria = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        first_click = f"-{key}" if column.kind in {"when", "duration", "score"} else key
+        headers.append({"column": column, "aria_sort": aria,
+                        "sort": key if current == f"-{key}" else f"-{key}" if current == key else first_click})  # fmt: skip
+    first = (page.page - 1) * page.limit + 1
+    return {
+        "headers": headers,
+        "pager": pager_links(page.page, page.pages),
+        "page_first": first,
+        "page_last": first + len(page.items) - 1,
+        "detail_view": DETAIL_VIEWS.get(section.slug, ""),
+        "folders": [(folder.api_name, folder.api_name) for folder in VoicemailFolder],
+    }
+
+
+def pager_links(current: int, pages: int) -> list[dict]:
+    """Previous, first, a window around the current page, last, next."""
+    if pages <= 1:
+        return []
+    numbers = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links = [{"label": "‹ Previous", "page": current - 1 if current > 1 else None, "rel": "prev"}]
+    previous = 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append({"label": "…", "page": None})
+        links.append({"label": str(number), "page": number, "current": number == current})
+        previous = number
+    links.append({"label": "Next ›", "page": current + 1 if current < pages else None, "rel": "next"})
+    return links
+
+
+@require_http_methods(["GET", "POST"])
+def delete_item(request: HttpRequest, slug: str, id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes. Answers the row's place in the table for HTMX."""
+    section = section_or_404(slug)
+    if not section.deletable:
+        raise Http404("This table has no delete")
+    back = request.POST.get("next") or request.GET.get("next") or reverse("history:table", args=[slug])
+    if not back.startswith("/"):
+        back = reverse("history:table", args=[slug])
+    context = {"section": section, "id": id, "next": back}
+    if request.method == "GET":
+        template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
+        return render(request, template, context)
+    try:
+        services.item_delete(client=client_for(request), section=section, id=id)
+    except Unauthorized:
+        raise
+    except VoipstudioError as error:
+        context["error_message"] = upstream_message(error)
+        template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
+        return render(request, template, context)
+    if wants_fragment(request):
+        return render(request, "history/table.html#deleted", context)
+    messages.success(request, f"The {section.noun} was deleted.")
+    return redirect(back)
