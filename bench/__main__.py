@@ -9,7 +9,7 @@ import time
 
 from bench.common import BENCH_DIR, Result
 
-BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range"]
+BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load"]
 
 
 def main(names: list[str]) -> int:

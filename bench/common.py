@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,3 +77,34 @@ def running_emulator(cdrs: int, port: int = 8091) -> Iterator[tuple[str, str]]:
         yield api, token["user_token"]
     finally:
         service.stop()
+
+
+@contextmanager
+def running_dashboard(api: str, port: int = 8092) -> Iterator[str]:
+    """Yield the URL of the dashboard (gunicorn, as ``make run`` starts it) talking to ``api``."""
+    data_dir = BENCH_DIR / "dashboard"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(data_dir), VOIPSTUDIO_BASE_URL=api, LOG_LEVEL="WARNING")
+    subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)
+    subprocess.run([devstack.PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)
+    service = devstack.start_web(env, "127.0.0.1", port, data_dir / "web.log")
+    try:
+        yield service.url
+    finally:
+        service.stop()
+
+
+def dashboard_session(url: str, email: str = SUPERVISOR) -> requests.Session:
+    """A browser-like session signed in to the dashboard through its sign-in form."""
+    session = requests.Session()
+    session.get(f"{url}/sign-in/", timeout=30).raise_for_status()
+    response = session.post(
+        f"{url}/sign-in/",
+        data={"email": email, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": f"{url}/sign-in/"},
+        timeout=30,
+    )
+    if response.status_code != 200 or "/sign-in/" in response.url:
+        raise RuntimeError(f"could not sign in to the dashboard as {email} ({response.status_code})")
+    session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
+    return session

@@ -148,6 +148,13 @@ def test_delete_with_confirmation(fresh_supervisor, fresh_emulator):
     assert fresh_emulator.get(f"/cdrs/{cdr['id']}").status_code == 404
 
 
+@pytest.mark.parametrize("next_url", ["//evil.example/", "https://evil.example/", "javascript:alert(1)"])
+def test_delete_never_redirects_off_site(fresh_supervisor, fresh_emulator, next_url):
+    cdr = fresh_emulator.get("/cdrs", limit=1).json()["data"][0]
+    page = fresh_supervisor.post(f"/calls/{cdr['id']}/delete/", {"next": next_url})
+    assert page.status_code == 302 and page["Location"] == "/calls/"
+
+
 def test_editing_a_recording_saves_and_rerenders_the_row(fresh_supervisor, fresh_emulator):
     monitor = fresh_emulator.get("/monitors", limit=1).json()["data"][0]
     form = fresh_supervisor.get(f"/recordings/{monitor['id']}/edit/", **HTMX).content.decode()

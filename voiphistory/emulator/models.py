@@ -148,6 +148,7 @@ class Monitor(models.Model):
         indexes = [
             models.Index(fields=["customer_id", "timestamp", "id"], name="monitor_date"),
             models.Index(fields=["customer_id", "id"], name="monitor_id"),
+            models.Index(fields=["call_id"], name="monitor_call"),
         ]
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django import template
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 from voiphistory.voipstudio import Sentiment, VoicemailFolder
 
@@ -28,6 +33,7 @@ def hms(seconds: int | None) -> str:
 
 
 @register.filter
+@lru_cache(maxsize=4096)
 def phone(number: str | None) -> str:
     """E.164 digits without "+" (as the API writes them) in international format; others as they are."""
     if not number:
@@ -93,3 +99,44 @@ def caller_name(value: str | None) -> str:
 @register.filter
 def thousands(value: int | None) -> str:
     return f"{value:,}" if isinstance(value, int) else ""
+
+
+# --- table cells ---------------------------------------------------------------------------------
+# One tag per cell instead of a chain of {% if %} blocks: a 100-row table has ~1,000 cells, and
+# rendering them in Python keeps the fragment within a few milliseconds of the upstream request.
+
+
+@register.simple_tag
+def table_cell(item: object, column, users: dict[int, str] | None) -> SafeString:
+    """The ``<td>`` of ``column`` (a catalog.Column) for one API record."""
+    value = getattr(item, column.value_attr, None)
+    kind = column.kind
+    if kind == "when":
+        if value is None:
+            return mark_safe('<td class="when"></td>')
+        local = localtime(value)
+        return format_html('<td class="when"><time datetime="{}">{}</time></td>',
+                           local.isoformat(), format_date(local, "D j M Y, H:i"))  # fmt: skip
+    if kind == "duration":
+        return format_html('<td class="num">{}</td>', hms(value))
+    if kind == "party":
+        number = getattr(item, column.sub, None)
+        if value and value != number:
+            sub = format_html('<span class="sub">{}</span>', phone(number)) if number else ""
+            return format_html("<td>{}{}</td>", caller_name(value), sub)
+        return format_html("<td>{}</td>", phone(number or value))
+    if kind == "user":
+        return format_html("<td>{}</td>", lookup(users, value) or "")
+    if kind in ("badge", "sentiment"):
+        if value is None or (kind == "badge" and not value):
+            empty = '<span class="sub">Not analysed</span>' if kind == "sentiment" else ""
+            return mark_safe(f"<td>{empty}</td>")
+        label = coded(value, "sentiment" if kind == "sentiment" else column.field)
+        return format_html('<td><span class="badge {}">{}</span></td>', badge_class(value), label)
+    if kind == "score":
+        return format_html('<td class="num">{}</td>', "–" if value is None else value)
+    if kind in ("folder", "chat_state"):
+        return format_html("<td>{}</td>", coded(value, kind))
+    if kind == "bool":
+        return mark_safe('<td><span class="badge new">New</span></td>' if value else '<td><span class="badge">Heard</span></td>')
+    return format_html('<td class="text"><span class="clamp">{}</span></td>', value or "")

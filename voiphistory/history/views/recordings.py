@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from voiphistory.accounts.upstream import client_for
@@ -18,7 +20,8 @@ RECORDINGS = section("recordings")
 
 
 def _render(request: HttpRequest, part: str, context: dict) -> HttpResponse:
-    context = {"section": RECORDINGS, "part": part, **context}
+    back_to = urlencode({"next": reverse("history:table", args=[RECORDINGS.slug])})
+    context = {"section": RECORDINGS, "part": part, "back_to": back_to, **context}
     context["users"] = selectors.user_directory(client=client_for(request), customer_id=request.account.customer_id)
     if wants_fragment(request):
         return render(request, f"history/table.html#{part}", context)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def table(request: HttpRequest, slug: str) -> HttpResponse:
     section = section_or_404(slug)
     context = {"section": section, "page_sizes": PAGE_SIZES, "page": None, **fragment_context(request)}
+    context["back_to"] = urlencode({"next": request.get_full_path()})  # once, not once per row
     try:
         client = client_for(request)
         users = selectors.user_directory(client=client, customer_id=request.account.customer_id)
@@ -99,8 +101,8 @@ def delete_item(request: HttpRequest, slug: str, id: int) -> HttpResponse:
     section = section_or_404(slug)
     if not section.deletable:
         raise Http404("This table has no delete")
-    back = request.POST.get("next") or request.GET.get("next") or reverse("history:table", args=[slug])
-    if not back.startswith("/"):
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("history:table", args=[slug])
     context = {"section": section, "id": id, "next": back}
     if request.method == "GET":

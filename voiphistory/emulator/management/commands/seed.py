@@ -61,6 +61,7 @@ class Command(BaseCommand):
             )
         if not seeding.database_is_empty() and not options["replace"]:
             if options["if_empty"]:
+                seeding.refresh_statistics()
                 self.stdout.write("The emulator database already holds data; not seeding (--if-empty).")
                 return
             raise CommandError("The emulator database already holds data: use --replace or --if-empty.")
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             )  # fmt: skip
         except seeding.SeedError as error:
             raise CommandError(str(error)) from None
+        seeding.refresh_statistics()
         elapsed = time.monotonic() - started
         path = seeding.write_password_file(password)
         self.stdout.write(self.style.SUCCESS(f"Seeded in {elapsed:.1f} s: {summary}"))
