@@ -9,7 +9,8 @@ import time
 
 from bench.common import BENCH_DIR, Result
 
-BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load"]
+BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load", "bench.export_csv",
+              "bench.bulk_delete"]
 
 
 def main(names: list[str]) -> int:

@@ -62,6 +62,15 @@ class Emulator:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A test database in a file, not in memory: the Celery worker the jobs tests start opens it too."""
+    from django.db import connections
+
+    path = tmp_path_factory.mktemp("test-db") / "test.sqlite3"
+    connections["default"].settings_dict["TEST"]["NAME"] = str(path)
+
+
+@pytest.fixture(scope="session")
 def emulator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded emulator database (the default 20,000-CDR demo), made once per session."""
     data_dir = tmp_path_factory.mktemp("emulator-template")

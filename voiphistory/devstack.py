@@ -161,8 +161,14 @@ def start_redis(url: str, data_dir: Path, log: Path | None = None) -> Service | 
     return service
 
 
-def start_worker(env: dict[str, str], log: Path | None = None, concurrency: int = 2) -> Service:
+def start_worker(
+    env: dict[str, str], log: Path | None = None, concurrency: int = 2, beat_schedule: Path | None = None
+) -> Service:
+    """A Celery worker; with ``beat_schedule`` it also runs beat (periodic tasks: export expiry,
+    resuming stalled jobs), which is right for one machine; compose runs beat as its own service."""
     command = [PYTHON, "-m", "celery", "-A", "voiphistory", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency)]
+    if beat_schedule is not None:
+        command += ["--beat", "--schedule", str(beat_schedule)]
     return _spawn("worker", command, env, log)
 
 
@@ -199,7 +205,7 @@ def main() -> int:
         subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
         stack.add(start_emulator(env, "127.0.0.1", emulator_port, logs / "emulator.log"))
-        stack.add(start_worker(env, logs / "worker.log"))
+        stack.add(start_worker(env, logs / "worker.log", beat_schedule=data_dir / "celerybeat-schedule"))
         web = stack.add(start_web(env, host, port, logs / "web.log"))
         subprocess.run(emulator_command("demo_password"), cwd=ROOT, env=env, check=True)
         print(f"\nvoiphistory is up: {web.url}/  (emulated VoIPstudio API at {env['VOIPSTUDIO_BASE_URL']})")

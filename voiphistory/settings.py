@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from voiphistory.envconf import env_bool, env_float, env_int, env_list, env_path, env_str, persistent_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,10 +28,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "voiphistory.accounts",
     "voiphistory.history",
+    "voiphistory.ops",
+    "voiphistory.jobs",
 ]
 
 MIDDLEWARE = [
+    "voiphistory.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -57,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "voiphistory.history.context_processors.navigation",
+                "voiphistory.ops.context_processors.upstream",
             ],
         },
     },
@@ -80,7 +86,12 @@ LOGIN_REDIRECT_URL = "history:home"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Sign-in throttling (failed passwords, counted in the cache) ------------------------------
+SIGN_IN_MAX_FAILURES_PER_EMAIL = env_int("SIGN_IN_MAX_FAILURES_PER_EMAIL", 5, minimum=1)
+SIGN_IN_MAX_FAILURES_PER_IP = env_int("SIGN_IN_MAX_FAILURES_PER_IP", 30, minimum=1)
+SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# How many reverse proxies in front append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -90,6 +101,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
+# Hashed, compressed file names need a collectstatic first (the image and `make run` do one).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Production: behind a TLS-terminating proxy ---------------------------------------------
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    # The proxy must overwrite X-Forwarded-Proto on every request; see README "Deploying".
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # health checks speak plain HTTP inside the network
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Django's own CSP: scripts and styles from our origin only, nothing inline (htmx is configured
+# in base.html not to inject its indicator <style> nor to eval).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # --- VoIPstudio ---------------------------------------------------------------------------
 # The dashboard's only upstream. The embedded emulator answers at the same path as l7api.com.
@@ -105,15 +153,39 @@ VOIPSTUDIO_TOKEN_IDLE_SECONDS = env_int("VOIPSTUDIO_TOKEN_IDLE_SECONDS", 12 * 36
 # --- Listening ------------------------------------------------------------------------------
 AUDIO_CACHE_DIR = env_path("AUDIO_CACHE_DIR", DATA_DIR / "audio-cache")
 AUDIO_CACHE_MAX_BYTES = env_int("AUDIO_CACHE_MAX_MB", 2048, minimum=10) * 1024 * 1024
+# Finished CSV exports; a volume every web and worker replica mounts (docker-compose.yml).
+EXPORT_DIR = env_path("EXPORT_DIR", DATA_DIR / "exports")
 
 # --- Celery on Redis ------------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = env_str("REDIS_URL", "") or "redis://127.0.0.1:6379/0"
+# With REDIS_URL given, the cache (sign-in throttling) is shared by every process and replica.
+if env_str("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "voiphistory"}}  # fmt: skip
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Unacknowledged messages (a worker killed mid-job) go back to the queue after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)}
+CELERY_BEAT_SCHEDULE = {
+    "jobs-expire-files": {"task": "voiphistory.jobs.tasks.expire_files", "schedule": 15 * 60.0},
+    "jobs-resume-stale": {"task": "voiphistory.jobs.tasks.resume_stale", "schedule": 60.0},
+}
+
+# --- Background jobs (bulk deletes, exports) -----------------------------------------------
+JOBS_UNDO_SECONDS = env_float("JOBS_UNDO_SECONDS", 10.0)
+JOBS_CONFIRM_THRESHOLD = env_int("JOBS_CONFIRM_THRESHOLD", 100, minimum=1)
+# A running job whose worker has not checkpointed for this long is taken over by another worker.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120, minimum=2)
+JOBS_TIME_LIMIT = env_int("JOBS_TIME_LIMIT", 6 * 3600, minimum=60)
+JOBS_MAX_RETRIES = env_int("JOBS_MAX_RETRIES", 8, minimum=0)
+EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
+EXPORT_PAGE_SIZE = env_int("EXPORT_PAGE_SIZE", 1000, minimum=10, maximum=10_000)
 
 LOGGING = {
     "version": 1,

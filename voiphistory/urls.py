@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("voiphistory.ops.urls")),
     path("", include("voiphistory.accounts.urls")),
+    path("", include("voiphistory.jobs.urls")),  # before history: its "<slug>/" would catch "jobs/"
     path("", include("voiphistory.history.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -173,6 +174,23 @@ def test_invalid_recording_edit_shows_errors_next_to_fields_and_saves_nothing(fr
     html = fresh_supervisor.post(f"/recordings/{monitor['id']}/edit/", data, **HTMX).content.decode()
     assert 'id="cx_score-errors"' in html and "less than or equal to 100" in html
     assert fresh_emulator.get(f"/monitors/{monitor['id']}").json()["data"]["summary"] == monitor["summary"]
+
+
+def test_speakers_transcript_is_edited_one_segment_per_line_and_must_stay_json(fresh_supervisor, fresh_emulator):
+    monitor = fresh_emulator.get("/monitors", limit=1, sort="timestamp", dir="DESC").json()["data"][0]
+    segments = json.loads(monitor["transcript_speakers"])
+    form = fresh_supervisor.get(f"/recordings/{monitor['id']}/edit/", **HTMX).content.decode()
+    assert html.escape(json.dumps(segments[0], ensure_ascii=False) + ",\n", quote=True) in form
+    data = {"summary": monitor["summary"], "transcript": monitor["transcript"], "sentiment": "", "cx_score": ""}
+    broken = fresh_supervisor.post(f"/recordings/{monitor['id']}/edit/",
+                                   {**data, "transcript_speakers": '[{"speaker": "agent", "text": "Hi}]'}, **HTMX)  # fmt: skip
+    assert 'id="transcript_speakers-errors"' in broken.content.decode() and "no longer valid JSON" in broken.content.decode()
+    assert fresh_emulator.get(f"/monitors/{monitor['id']}").json()["data"] == monitor
+    segments[0]["text"] = "Hello, Northwind support."
+    edited = "[\n" + ",\n".join(json.dumps(s) for s in segments) + "\n]"
+    fresh_supervisor.post(f"/recordings/{monitor['id']}/edit/", {**data, "transcript_speakers": edited}, **HTMX)
+    saved = fresh_emulator.get(f"/monitors/{monitor['id']}").json()["data"]["transcript_speakers"]
+    assert saved == json.dumps(segments, ensure_ascii=False)
 
 
 def test_moving_voicemail_between_folders(fresh_supervisor, fresh_emulator):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from voiphistory.accounts import services
+from voiphistory.accounts import services, throttle
 from voiphistory.accounts.forms import PreferencesForm, SignInForm, TwoFactorForm
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.voipstudio import Unauthorized, VoipstudioError
@@ -34,13 +34,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if form.is_valid():
         email = form.cleaned_data["email"]
+        if minutes := throttle.blocked_for(request, email):
+            form.add_error(None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again.")
+            return render(request, "accounts/sign_in.html", _page(form, next_url), status=429)
         try:
             result = services.sign_in_start(email=email, password=form.cleaned_data["password"])
         except Unauthorized:
+            throttle.failed(request, email)
             form.add_error(None, "Wrong email or password.")
         except VoipstudioError as exc:
             form.add_error(None, _not_answering(exc))
         else:
+            throttle.succeeded(request, email)
             if result.needs_code:
                 request.session[PENDING_KEY] = {"nonce": result.nonce, "email": email, "attempts": 0}
                 return redirect(_with_next(reverse("accounts:two_factor"), next_url))

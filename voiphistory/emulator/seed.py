@@ -189,7 +189,7 @@ _BROWSERS = (
 )
 
 # --- Numbers, queues, IVRs --------------------------------------------------------------------------
-MAIN_DID = "44203846719"
+MAIN_DID = "442038467190"
 _DIDS = {  # number: label
     MAIN_DID: "Main line (London)",
     "441614960321": "Manchester office",

@@ -146,3 +146,23 @@ BY_SLUG = {section.slug: section for section in SECTIONS}
 
 def section(slug: str) -> Section:
     return BY_SLUG[slug]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A whole collection a supervisor may empty in one request (``DELETE /monitors``)."""
+
+    slug: str
+    title: str
+    collection: str  # the VoipstudioClient attribute
+
+
+#: The danger zone: whole-collection deletes, each behind a typed confirmation.
+WIPEABLE: tuple[Collection, ...] = (
+    Collection("calls", "Calls", "cdrs"),
+    Collection("recordings", "Recordings", "monitors"),
+    Collection("voicemail", "Voicemail", "voicemessages"),
+    Collection("chat-messages", "Chat messages", "chat_messages"),
+    Collection("statements", "Statements", "statements"),
+)
+WIPEABLE_BY_SLUG = {item.slug: item for item in WIPEABLE}

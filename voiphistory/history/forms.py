@@ -7,6 +7,8 @@ next to the field and nothing is sent upstream.
 
 from __future__ import annotations
 
+import json
+
 import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -173,13 +175,42 @@ def date_filters(field: str, preset: str, start: date | None, end: date | None) 
     return filters
 
 
+class SpeakerTranscriptField(forms.CharField):
+    """VoIPstudio keeps the speakers transcript as a JSON list in a string. People edit it one
+    segment per line; it must still be a JSON list when saved, and goes back in the API's layout."""
+
+    def prepare_value(self, value: object) -> object:
+        try:
+            segments = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            return value
+        if not isinstance(segments, list):
+            return value
+        return "[\n" + ",\n".join(json.dumps(segment, ensure_ascii=False) for segment in segments) + "\n]"
+
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        if not value.strip():
+            return ""
+        try:
+            segments = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"This is no longer valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
+                "Change only the text between quotes."
+            ) from None
+        if not isinstance(segments, list):
+            raise forms.ValidationError("Keep the square brackets around the segments: this is a list.")
+        return json.dumps(segments, ensure_ascii=False)
+
+
 class RecordingEditForm(forms.Form):
     """The AI-written text of a recording, as a person corrects it."""
 
     summary = forms.CharField(required=False, max_length=65535, widget=forms.Textarea(attrs={"rows": 3}))
     transcript = forms.CharField(required=False, max_length=65535, widget=forms.Textarea(attrs={"rows": 8}))
-    transcript_speakers = forms.CharField(label="Transcript with speakers", required=False, max_length=65535,
-                                          widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    transcript_speakers = SpeakerTranscriptField(label="Transcript with speakers (one segment per line)", required=False,
+                                                 max_length=65535, widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
     sentiment = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
                                        choices=_blank([(s.value, s.name.title()) for s in Sentiment], "Not analysed"))  # fmt: skip
     cx_score = forms.IntegerField(label="CX score", min_value=0, max_value=100, required=False,

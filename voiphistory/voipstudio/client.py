@@ -20,6 +20,7 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
+from voiphistory.voipstudio import timing
 from voiphistory.voipstudio.errors import Unavailable, VoipstudioError
 from voiphistory.voipstudio.records import (
     Cdr,
@@ -217,6 +218,7 @@ class VoipstudioClient:
         except (requests.RequestException, Urllib3Error, OSError) as exc:
             logger.info("VoIPstudio %s /%s failed: %s", method, shown.lstrip("/"), type(exc).__name__)
             failure = (self._transport_error(exc), None if redact_path else exc)
+        timing.record(time.monotonic() - started)
         if failure is not None:
             # Raised outside the except block so a redacted failure has no __context__ either.
             raise failure[0] from failure[1]

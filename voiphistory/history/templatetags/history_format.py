@@ -120,7 +120,7 @@ def table_cell(item: object, column, users: dict[int, str] | None) -> SafeString
     if kind == "duration":
         return format_html('<td class="num">{}</td>', hms(value))
     if kind == "party":
-        number = getattr(item, column.sub, None)
+        number = getattr(item, column.sub, None) if column.sub else value
         if value and value != number:
             sub = format_html('<span class="sub">{}</span>', phone(number)) if number else ""
             return format_html("<td>{}{}</td>", caller_name(value), sub)

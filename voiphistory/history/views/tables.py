@@ -35,6 +35,10 @@ def table(request: HttpRequest, slug: str) -> HttpResponse:
     section = section_or_404(slug)
     context = {"section": section, "page_sizes": PAGE_SIZES, "page": None, **fragment_context(request)}
     context["back_to"] = urlencode({"next": request.get_full_path()})  # once, not once per row
+    # Row checkboxes feed the bulk toolbar (voicemail's feed its move form, which has the same buttons).
+    context["selectable"] = section.slug != "voicemail" and (
+        section.slug == "recordings" or (section.deletable and request.account.can_write)
+    )
     try:
         client = client_for(request)
         users = selectors.user_directory(client=client, customer_id=request.account.customer_id)

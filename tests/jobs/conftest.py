@@ -1,0 +1,86 @@
+"""A real Redis and a real Celery worker for the jobs tests, sharing one SQLite file with pytest.
+
+The test database is a file (tests/conftest.py) and the worker's DATABASE_URL points at it. Tests
+that need the worker use ``transactional_db`` so what they write is committed for the worker to read.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Emulator, _start_copy, free_port
+from voiphistory import devstack
+
+
+@dataclass
+class Stack:
+    emulator: Emulator
+    redis_url: str
+    env: dict[str, str]
+    log: Path
+    worker: devstack.Service | None = None
+
+    def start_worker(self) -> None:
+        self.worker = devstack.start_worker(self.env, self.log, concurrency=1)
+
+    def kill_worker(self) -> None:
+        """SIGKILL the worker and its pool child: no warm shutdown, messages stay unacknowledged."""
+        os.killpg(self.worker.process.pid, signal.SIGKILL)
+        self.worker.process.wait()
+
+
+@pytest.fixture(scope="session")
+def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[Stack]:
+    from django.conf import settings
+
+    root = tmp_path_factory.mktemp("jobs-stack")
+    emulator = _start_copy(emulator_template, root / "emulator")
+    redis_url = f"redis://127.0.0.1:{free_port()}/0"
+    redis = devstack.start_redis(redis_url, root / "redis", root / "redis.log")
+    env = dict(os.environ)
+    env.update(
+        VOIPHISTORY_DATA_DIR=str(root), DATABASE_URL=f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        SECRET_KEY=settings.SECRET_KEY, REDIS_URL=redis_url, VOIPSTUDIO_BASE_URL=emulator.api_url,
+        VOIPSTUDIO_BACKOFF="0.01", VOIPSTUDIO_MAX_PATH_LENGTH="300", EXPORT_DIR=str(root / "exports"),
+        JOBS_STALE_SECONDS="3", CELERY_VISIBILITY_TIMEOUT="30", LOG_LEVEL="INFO",
+    )  # fmt: skip
+    stack = Stack(emulator, redis_url, env, root / "worker.log")
+    stack.start_worker()
+    yield stack
+    stack.worker.stop()
+    if redis is not None:
+        redis.stop()
+    emulator.service.stop()
+
+
+@pytest.fixture
+def worker(jobs_stack: Stack, settings, transactional_db) -> Iterator[Stack]:
+    """The test process as the web app of the stack: same emulator, broker, export directory."""
+    from voiphistory.celery import app
+
+    settings.VOIPSTUDIO_BASE_URL = jobs_stack.emulator.api_url
+    settings.VOIPSTUDIO_MAX_PATH_LENGTH = 300
+    settings.EXPORT_DIR = Path(jobs_stack.env["EXPORT_DIR"])
+    settings.JOBS_UNDO_SECONDS = 0
+    app.conf.broker_url = jobs_stack.redis_url
+    if jobs_stack.worker.process.poll() is not None:
+        jobs_stack.start_worker()
+    yield jobs_stack
+    jobs_stack.emulator.clear_faults()
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s")

@@ -1,0 +1,146 @@
+"""CSV exports and recordings archives, written as streams to disk (flat memory).
+
+An export walks the table's query page by page and appends each page to the file; the
+checkpoint is (rows written, bytes written), so a resumed export cuts the file back to the last
+checkpoint and carries on from the next page. An archive restarts from the beginning when
+resumed (a half-written ZIP cannot be appended to safely); its counts restart with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from voiphistory.history.views.common import upstream_message
+from voiphistory.jobs import csvfile, selectors
+from voiphistory.jobs.models import Job
+from voiphistory.jobs.services import Lease, export_path
+from voiphistory.voipstudio import TRANSIENT_ERRORS, Forbidden, NotFound, Unauthorized, VoipstudioClient, VoipstudioError
+
+
+def _finish_file(job: Job, lease: Lease, path: Path, name: str) -> None:
+    lease.checkpoint(
+        result_path=str(path), result_name=name, result_size=path.stat().st_size,
+        expires_at=timezone.now() + timedelta(hours=settings.EXPORT_TTL_HOURS),
+    )  # fmt: skip
+
+
+def run_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
+    section = selectors.section_of(job)
+    users = selectors.users_of(client=client, customer_id=job.customer_id)
+    try:
+        query = selectors.table_query(section=section, query=job.query, time_zone=job.time_zone, users=users)
+    except ValueError:
+        raise VoipstudioError("The table's filters were not valid, so nothing was exported.") from None
+    filters = query.api_filters_cached
+    collection = getattr(client, section.collection)
+    zone = ZoneInfo(job.time_zone)
+    size = settings.EXPORT_PAGE_SIZE
+    if job.cursor % size:
+        lease.checkpoint(cursor=0, done=0, written_bytes=0)  # written with another page size
+    if not job.result_path:
+        lease.checkpoint(result_path=str(export_path(job, ".csv.part")))
+    path = Path(job.result_path)
+    mode = "r+b" if job.cursor and path.exists() else "wb"
+    with open(path, mode) as raw:
+        if mode == "r+b":
+            raw.truncate(job.written_bytes)
+            raw.seek(job.written_bytes)
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+        out = csv.writer(text, dialect="excel")
+        if mode == "wb":
+            lease.checkpoint(cursor=0, done=0)
+            text.write(csvfile.BOM)
+            out.writerow(csvfile.header(section))
+        while True:
+            page = collection.page(page=job.cursor // size + 1, limit=size, filters=filters,
+                                   sort=query.sort_field, direction=query.direction)  # fmt: skip
+            for item in page.items:
+                out.writerow(csvfile.row(item, section, users, zone))
+            text.flush()
+            written = job.cursor + len(page.items)
+            lease.checkpoint(cursor=written, done=written, total=page.total, written_bytes=raw.tell())
+            if not page.items or written >= page.total:
+                break
+        text.detach()
+    final = path.with_suffix("") if path.suffix == ".part" else path
+    path.rename(final)
+    stamp = timezone.localtime(job.created_at, zone).strftime("%Y-%m-%d-%H%M")
+    _finish_file(job, lease, final, f"{section.slug}-{stamp}.csv")
+    return ""
+
+
+MANIFEST = ["ID", "File", "When", "From", "From number", "To", "To number", "Duration", "Bytes", "Status"]
+
+
+def run_archive(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
+    """A ZIP of recordings' MP3s (stored, not compressed: MP3 does not shrink) plus manifest.csv."""
+    section = selectors.section_of(job)
+    zone = ZoneInfo(job.time_zone)
+    if job.ids is None:
+        lease.checkpoint(ids=selectors.matching_ids(job=job, client=client))
+    if job.result_path:
+        Path(job.result_path).unlink(missing_ok=True)
+    path = export_path(job, ".zip.part")
+    manifest_path = path.with_suffix(".manifest")
+    lease.checkpoint(result_path=str(path), total=len(job.ids), cursor=0, done=0, failed=0)
+    failures = 0
+    try:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive, \
+                open(manifest_path, "w", encoding="utf-8", newline="") as manifest:  # fmt: skip
+            out = csv.writer(manifest, dialect="excel")
+            manifest.write(csvfile.BOM)
+            out.writerow(MANIFEST)
+            for index, id in enumerate(job.ids, start=1):
+                status, name, size, record = _archive_one(client, archive, id, zone)
+                failures += status != "included"
+                cells = [str(id), name, *_manifest_cells(record, zone), size, status]
+                out.writerow([csvfile.neutralise(c) if isinstance(c, str) else c for c in cells])
+                lease.checkpoint([(id, status)] if status != "included" else [], cursor=index, done=index, failed=failures)
+            manifest.flush()
+            archive.write(manifest_path, "manifest.csv")
+    finally:
+        manifest_path.unlink(missing_ok=True)
+    final = path.with_suffix("")
+    path.rename(final)
+    stamp = timezone.localtime(job.created_at, zone).strftime("%Y-%m-%d-%H%M")
+    _finish_file(job, lease, final, f"{section.slug}-{stamp}.zip")
+    return f"{len(job.ids) - failures} of {len(job.ids)} recordings archived."
+
+
+def _archive_one(client: VoipstudioClient, archive: zipfile.ZipFile, id: int, zone: ZoneInfo):
+    try:
+        record = client.monitors.get(id)
+        name = f"{record.timestamp.astimezone(zone):%Y-%m-%d_%H%M%S}_{id}.mp3"
+        size = 0
+        stream = client.monitors.mp3(id)
+        with archive.open(name, "w", force_zip64=True) as member:
+            for chunk in stream.iter_chunks():
+                member.write(chunk)
+                size += len(chunk)
+        return "included", name, size, record
+    except (Unauthorized, Forbidden, *TRANSIENT_ERRORS):
+        raise
+    except NotFound:
+        return "already deleted", "", 0, None
+    except VoipstudioError as error:
+        return upstream_message(error), "", 0, None
+
+
+def _manifest_cells(record, zone: ZoneInfo) -> list:
+    if record is None:
+        return ["", "", "", "", "", ""]
+    from voiphistory.history.templatetags.history_format import hms, phone
+
+    return [
+        record.timestamp.astimezone(zone).strftime(csvfile.TIME_FORMAT), record.src_name or "", phone(record.src),
+        record.dst_name or "", phone(record.dst), hms(record.duration),
+    ]  # fmt: skip
+

@@ -1,0 +1,74 @@
+"""What a supervisor may ask of a table in bulk, validated before any job exists."""
+
+from __future__ import annotations
+
+from django import forms
+
+from voiphistory.history.catalog import BY_SLUG, SECTIONS, WIPEABLE
+
+ACTIONS = {
+    "delete": "Delete selected",
+    "delete_matching": "Delete all matching",
+    "export": "Export CSV",
+    "archive": "Download selected recordings (ZIP)",
+    "archive_matching": "Download all matching recordings (ZIP)",
+}
+ARCHIVABLE = {"recordings"}
+
+
+class BulkForm(forms.Form):
+    section = forms.ChoiceField(choices=[(s.slug, s.title) for s in SECTIONS])
+    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    query = forms.CharField(required=False, max_length=4000)
+    confirm = forms.CharField(required=False, max_length=20, strip=True)
+
+    def __init__(self, data) -> None:
+        super().__init__(data)
+        # Any positive id may be posted; the client validates it again before any URL is built.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit() and 0 < int(value) < 2**63
+
+    def clean(self) -> dict:
+        data = super().clean()
+        section, action = BY_SLUG.get(data.get("section", "")), data.get("action", "")
+        if section is None or not action:
+            return data
+        if action.startswith("delete") and not section.deletable:
+            raise forms.ValidationError(f"{section.title} cannot be deleted from here.")
+        if action.startswith("archive") and section.slug not in ARCHIVABLE:
+            raise forms.ValidationError("Only recordings can be downloaded as an archive.")
+        if action in ("delete", "archive") and not data.get("ids"):
+            raise forms.ValidationError(f"Select at least one {section.noun}.")
+        data["ids"] = list(dict.fromkeys(data.get("ids") or []))
+        return data
+
+    @property
+    def section_obj(self):
+        return BY_SLUG[self.cleaned_data["section"]]
+
+    @property
+    def kind(self) -> str:
+        return {"delete": "delete", "delete_matching": "delete", "export": "export", "archive": "archive",
+                "archive_matching": "archive"}[self.cleaned_data["action"]]  # fmt: skip
+
+    @property
+    def matching(self) -> bool:
+        return self.cleaned_data["action"].endswith("_matching") or self.cleaned_data["action"] == "export"
+
+
+class DeleteAllForm(forms.Form):
+    """Emptying a whole collection: the supervisor types its name to confirm."""
+
+    collection = forms.ChoiceField(choices=[(c.slug, c.title) for c in WIPEABLE])
+    confirm = forms.CharField(max_length=100, strip=True)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        slug = data.get("collection")
+        if slug and data.get("confirm", "").casefold() != self.phrase(slug).casefold():
+            self.add_error("confirm", f'Type "{self.phrase(slug)}" to confirm.')
+        return data
+
+    @staticmethod
+    def phrase(slug: str) -> str:
+        return f"delete all {next(c.title for c in WIPEABLE if c.slug == slug).lower()}"
