@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -51,6 +52,7 @@ def test_deleting_1000_recordings_end_to_end(client, worker):
     assert worker.emulator.get(f"/monitors/{ids[0]}").status_code == 404
     poll = supervisor.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert poll.status_code == 286 and "hx-trigger" not in poll.content.decode()
+    assert json.loads(poll["HX-Trigger"]) == {"job-finished": {}}  # the table under the panel reloads without the rows
 
 
 def test_exporting_20000_calls_end_to_end(client, worker):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.accounts.upstream import SESSION_KEY, client_for
@@ -94,9 +95,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, id: int) -> HttpResponse:
     job = selectors.job_of(owner=request.user, id=id)
     context = {"job": job, "failures": job.failures.all()[:200], **fragment_context(request)}
-    if wants_fragment(request):
-        return render(request, "jobs/job.html#panel", context, status=200 if job.is_active else STOP_POLLING)
-    return render(request, "jobs/job.html", context)
+    if not wants_fragment(request):
+        return render(request, "jobs/job.html", context)
+    if job.is_active:
+        return render(request, "jobs/job.html#panel", context)
+    response = render(request, "jobs/job.html#panel", context, status=STOP_POLLING)
+    if job.is_deletion:
+        trigger_client_event(response, "job-finished")  # the table under the panel reloads itself
+    return response
 
 
 @require_POST
