@@ -10,7 +10,7 @@ import time
 from bench.common import BENCH_DIR, Result
 
 BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load", "bench.export_csv",
-              "bench.bulk_delete"]
+              "bench.bulk_delete", "bench.overview", "bench.load_mixed"]
 
 
 def main(names: list[str]) -> int:

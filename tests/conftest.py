@@ -24,6 +24,8 @@ TWO_FACTOR = "twofactor@northwind.example"
 DEMO_PASSWORD = "correct horse battery staple"
 TWO_FACTOR_CODE = "123456"
 
+pytest_plugins = ["tests.celery_stack"]  # the Redis + Celery worker fixtures
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -183,6 +184,12 @@ def start_web(env: dict[str, str], host: str, port: int, log: Path | None = None
     return service
 
 
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
 def main() -> int:
     data_dir = Path(os.environ.get("VOIPHISTORY_DATA_DIR", ROOT / "var")).resolve()
     host = os.environ.get("VOIPHISTORY_HOST", "127.0.0.1")
@@ -198,7 +205,14 @@ def main() -> int:
     seed_args = ["--cdrs", os.environ.get("EMULATOR_CDRS", "20000"), "--seed", os.environ.get("EMULATOR_SEED", "1")]
 
     stack = Stack()
+    # A closed terminal (SIGHUP) or a kill (SIGTERM) stops everything, like Ctrl-C: the services run
+    # in their own process groups, so nothing else would stop them.
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda *_: sys.exit(0))
     try:
+        for name, busy in (("VOIPHISTORY_PORT", port), ("EMULATOR_PORT", emulator_port)):
+            if port_in_use(host if busy == port else "127.0.0.1", busy):
+                raise RuntimeError(f"port {busy} is already in use (another make run?); stop it or set {name}")
         stack.add(start_redis(redis_url, data_dir / "redis", logs / "redis.log"))
         print("Preparing the VoIPstudio emulator (the first run seeds its demo data)…", flush=True)
         prepare_emulator(env, *seed_args)
@@ -210,7 +224,6 @@ def main() -> int:
         subprocess.run(emulator_command("demo_password"), cwd=ROOT, env=env, check=True)
         print(f"\nvoiphistory is up: {web.url}/  (emulated VoIPstudio API at {env['VOIPSTUDIO_BASE_URL']})")
         print(f"Logs in {logs}. Press Ctrl-C to stop everything.", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while (dead := stack.failed()) is None:
             time.sleep(0.5)
         print(f"{dead.name} stopped unexpectedly (status {dead.process.returncode}); see {logs}", file=sys.stderr)
@@ -221,7 +234,12 @@ def main() -> int:
         print(f"make run failed: {error}", file=sys.stderr)
         return 1
     finally:
-        print("Stopping…", flush=True)
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, signal.SIG_IGN)  # a second Ctrl-C must not cut the stopping short
+        try:
+            print("Stopping…", flush=True)
+        except OSError:  # the terminal or a pipe (| tee) may be gone already; stop anyway
+            pass
         stack.stop()
 
 

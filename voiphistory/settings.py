@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "voiphistory.history",
     "voiphistory.ops",
     "voiphistory.jobs",
+    "voiphistory.audit",
+    "voiphistory.overview",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "voiphistory.history.context_processors.navigation",
+                "voiphistory.history.saved.navigation",
                 "voiphistory.ops.context_processors.upstream",
             ],
         },

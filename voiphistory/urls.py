@@ -4,5 +4,7 @@ urlpatterns = [
     path("", include("voiphistory.ops.urls")),
     path("", include("voiphistory.accounts.urls")),
     path("", include("voiphistory.jobs.urls")),  # before history: its "<slug>/" would catch "jobs/"
+    path("", include("voiphistory.audit.urls")),  # before history too: "audit/" is no table
+    path("", include("voiphistory.overview.urls")),  # before history: "overview/" is no table
     path("", include("voiphistory.history.urls")),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.conftest import AGENT, SUPERVISOR, sign_in_as
 from voiphistory.accounts import tokens
+from voiphistory.audit.models import Action, AuditEvent
 from voiphistory.history.catalog import BY_SLUG
 from voiphistory.jobs import csvfile, services
 from voiphistory.jobs.models import Job
@@ -153,6 +154,20 @@ def test_another_user_cannot_download_my_export_or_see_my_job(client, dashboard,
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
     assert services.jobs_expire_files() == 1 and not path.exists()
+
+
+def test_starting_an_export_and_downloading_it_are_in_the_audit_log(supervisor, dashboard, tmp_path):
+    started = supervisor.post("/jobs/start/", {"section": "calls", "action": "export", "query": "call_type=M"})
+    assert started.status_code == 302
+    job = Job.objects.get()
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert (event.section, event.detail["job"], event.detail["query"], event.email) == ("calls", job.pk, "call_type=M", SUPERVISOR)
+    path = tmp_path / "calls.csv"
+    path.write_text("\ufeffID\r\n1\r\n", encoding="utf-8")
+    Job.objects.filter(pk=job.pk).update(status="succeeded", result_path=str(path), result_name="calls.csv",
+                                         expires_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    assert supervisor.get(f"/jobs/{job.pk}/download/").status_code == 200
+    assert AuditEvent.objects.get(action=Action.DOWNLOAD).detail == {"job": job.pk, "file": "calls.csv"}
 
 
 def test_delete_all_matching_shows_the_count_and_wants_it_typed(supervisor, dashboard, settings):

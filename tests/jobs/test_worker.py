@@ -9,7 +9,8 @@ import json
 import pytest
 
 from tests.conftest import SUPERVISOR, sign_in_as
-from tests.jobs.conftest import wait_for
+from tests.celery_stack import wait_for
+from voiphistory.audit.models import Action, AuditEvent
 from voiphistory.jobs import services, tasks
 from voiphistory.jobs.models import Job
 
@@ -53,6 +54,8 @@ def test_deleting_1000_recordings_end_to_end(client, worker):
     poll = supervisor.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert poll.status_code == 286 and "hx-trigger" not in poll.content.decode()
     assert json.loads(poll["HX-Trigger"]) == {"job-finished": {}}  # the table under the panel reloads without the rows
+    audited = AuditEvent.objects.get(action=Action.BULK_DELETE, detail__finished=True)
+    assert (audited.detail["deleted"], audited.email, audited.section) == (1000, "", "recordings")
 
 
 def test_exporting_20000_calls_end_to_end(client, worker):

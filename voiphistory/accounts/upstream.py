@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from voiphistory.accounts import tokens
 from voiphistory.voipstudio import VoipstudioClient, build_session
@@ -46,6 +47,7 @@ def shared_session() -> requests.Session:
         return _shared_session
 
 
+@sensitive_variables("token")  # error reports show frames' variables
 def api_client(token: str | None = None) -> VoipstudioClient:
     """A client for ``token`` (or an anonymous one, for sign-in) on the shared connection pool."""
     return VoipstudioClient(
@@ -84,6 +86,7 @@ def account_of(request: HttpRequest) -> Account | None:
     return Account(**state["account"]) if state else None
 
 
+@sensitive_variables("token", "state")
 def client_for(request: HttpRequest) -> VoipstudioClient:
     state = request.session.get(SESSION_KEY)
     if not state:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from voiphistory.history.catalog import Section
 from voiphistory.history.templatetags.history_format import CALL_TYPES, CHAT_STATES
 from voiphistory.voipstudio import Filter, Sentiment, VoicemailFolder
+from voiphistory.voipstudio.filters import MAX_ID
 
 PAGE_SIZES = (25, 50, 100)
 DATE_PRESETS = {"": "Any time", "today": "Today", "yesterday": "Yesterday", "7d": "Last 7 days",
@@ -233,7 +234,7 @@ class VoicemailMoveForm(forms.Form):
     def __init__(self, data) -> None:
         super().__init__(data)
         # Any positive id may be posted; the client validates it again before any URL is built.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit() and int(value) > 0
+        self.fields["ids"].valid_value = lambda value: str(value).isascii() and str(value).isdigit() and 0 < int(value) <= MAX_ID
 
     @property
     def target(self) -> VoicemailFolder:

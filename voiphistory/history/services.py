@@ -10,6 +10,8 @@ def item_delete(*, client: VoipstudioClient, section: Section, id: int) -> None:
     """Delete one item of a section (its id validated by the client before any URL is built)."""
     getattr(client, section.collection).delete([id])
 
+from voiphistory.history.edits import ai_values  # noqa: E402
+from voiphistory.history.models import AI_FIELDS, RecordingEdit  # noqa: E402
 from voiphistory.voipstudio import Monitor, Sentiment, VoicemailFolder, VoiceMessage
 
 
@@ -22,12 +24,38 @@ def recording_update(
     transcript_speakers: str,
     sentiment: Sentiment | None,
     cx_score: int | None,
+    previous: Monitor | None = None,
+    customer_id: int = 0,
+    editor=None,
+    editor_name: str = "",
+    reverts: RecordingEdit | None = None,
 ) -> Monitor:
-    """Save a person's corrections to a recording's AI text; returns what VoIPstudio saved."""
-    return client.monitors.update(
+    """Save a person's corrections to a recording's AI text; returns what VoIPstudio saved.
+
+    With ``previous`` (the recording as it was before), the change is kept in the edit history:
+    the fields that changed, before and after, who changed them, and the edit it ``reverts``."""
+    saved = client.monitors.update(
         id, summary=summary, transcript=transcript, transcript_speakers=transcript_speakers,
         sentiment=sentiment, cx_score=cx_score,
     )  # fmt: skip
+    if previous is not None:
+        before, after = ai_values(previous), ai_values(saved)
+        changed = [name for name in AI_FIELDS if before[name] != after[name]]
+        if changed:
+            RecordingEdit.objects.create(
+                customer_id=customer_id, recording_id=id, editor=editor, editor_name=editor_name[:200], reverts=reverts,
+                before={name: before[name] for name in changed}, after={name: after[name] for name in changed},
+            )  # fmt: skip
+    return saved
+
+
+def recording_revert(*, client: VoipstudioClient, edit: RecordingEdit, editor=None, editor_name: str = "") -> Monitor:
+    """Put back what an edit replaced (the other fields stay as they are now); kept as a new edit."""
+    current = client.monitors.get(edit.recording_id)
+    values = {**ai_values(current), **edit.before}
+    values["sentiment"] = Sentiment(values["sentiment"]) if values["sentiment"] is not None else None
+    return recording_update(client=client, id=edit.recording_id, **values, previous=current,
+                            customer_id=edit.customer_id, editor=editor, editor_name=editor_name, reverts=edit)  # fmt: skip
 
 
 def voicemail_move(*, client: VoipstudioClient, ids: list[int], folder: VoicemailFolder) -> list[VoiceMessage]:

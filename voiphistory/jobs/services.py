@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from voiphistory.accounts import tokens
 from voiphistory.accounts.upstream import Account, api_client
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history.views.common import upstream_message
 from voiphistory.jobs.models import Job, JobFailure
 from voiphistory.voipstudio import TRANSIENT_ERRORS, Forbidden, Unauthorized, VoipstudioClient, VoipstudioError
@@ -172,9 +174,14 @@ def job_run(*, job_id: int) -> None:
     except Exception:
         job_release(job=job, runner=runner)
         raise
-    Job.objects.filter(pk=job.pk, runner=runner, status=Job.Status.RUNNING).update(
+    finished = Job.objects.filter(pk=job.pk, runner=runner, status=Job.Status.RUNNING).update(
         status=Job.Status.SUCCEEDED, finished_at=timezone.now(), message=message, inflight=None, sealed_token=""
     )
+    if finished and job.is_deletion:
+        job.refresh_from_db()
+        audit.record(None, action=Action.BULK_DELETE, section=job.section, user=job.owner, customer_id=job.customer_id,
+                     detail={"job": job.pk, "finished": True, "deleted": job.deleted,
+                             "already_gone": job.already_gone, "failed": job.failed})  # fmt: skip
 
 
 def job_release(*, job: Job, runner: str) -> None:

@@ -18,6 +18,8 @@ from voiphistory.accounts.upstream import SESSION_KEY, client_for
 from voiphistory.history.catalog import WIPEABLE
 from voiphistory.history.forms import TableQuery
 from voiphistory.history.views.common import fragment_context, upstream_message, wants_fragment
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.jobs import selectors, services
 from voiphistory.jobs.forms import BulkForm, DeleteAllForm
 from voiphistory.jobs.models import Job
@@ -27,10 +29,14 @@ STOP_POLLING = 286  # htmx: this answer is the last one
 
 
 def _create(request: HttpRequest, **fields) -> Job:
-    return services.job_create(
+    job = services.job_create(
         owner=request.user, account=request.account, sealed_token=request.session[SESSION_KEY]["token"],
         time_zone=request.session.get(TIME_ZONE_KEY) or "UTC", **fields,
     )  # fmt: skip
+    action = Action.BULK_DELETE if job.is_deletion else Action.EXPORT
+    audit.record(request, action=action, section=job.section, ids=job.ids or (),
+                 detail={"job": job.pk, "kind": job.kind, "query": job.query})  # fmt: skip
+    return job
 
 
 def _show(request: HttpRequest, job: Job) -> HttpResponse:
@@ -123,6 +129,7 @@ def download(request: HttpRequest, id: int) -> HttpResponse:
     expired = job.expires_at is None or job.expires_at <= timezone.now()
     if job.status != Job.Status.SUCCEEDED or path is None or expired or not path.is_file():
         raise Http404("This download has expired or does not exist")
+    audit.record(request, action=Action.DOWNLOAD, section=job.section, detail={"job": job.pk, "file": job.result_name})
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=job.result_name)
     response["Cache-Control"] = "private, no-store"
     return response

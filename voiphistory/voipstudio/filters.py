@@ -139,9 +139,13 @@ def list_params(
     return params
 
 
+MAX_ID = 2**63 - 1  # VoIPstudio's ids are 64-bit; anything larger is no id of theirs
+
+
 def validate_id(value: object) -> int:
-    """A positive int id, or InvalidIdentifier (bool, str, float, 0 and negatives are refused)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    """A positive int id, or InvalidIdentifier (bool, str, float, 0, negatives and ids past 64 bits
+    are refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidIdentifier(f"expected a positive integer id, got {type(value).__name__} {value!r}")
     return value
 

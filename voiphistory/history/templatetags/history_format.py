@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 
 import phonenumbers
 from django import template
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
@@ -48,6 +50,23 @@ def phone(number: str | None) -> str:
     if not phonenumbers.is_possible_number(parsed):
         return digits
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@functools.cache
+def _number_url_prefix() -> str:
+    """"/numbers/": resolved once, not once per cell (a table page has a few hundred numbers)."""
+    return reverse("history:number", args=["000"]).removesuffix("000/")
+
+
+@register.filter
+@lru_cache(maxsize=4096)
+def phone_link(number: str | None) -> SafeString:
+    """A phone number as shown by ``phone``, linked to its timeline; extensions and names stay text."""
+    shown = phone(number)
+    digits = str(number or "")
+    if not digits.isdigit() or len(digits) < 7:
+        return conditional_escape(shown)
+    return format_html('<a href="{}{}/" class="number">{}</a>', _number_url_prefix(), digits, shown)
 
 
 @register.filter
@@ -122,9 +141,9 @@ def table_cell(item: object, column, users: dict[int, str] | None) -> SafeString
     if kind == "party":
         number = getattr(item, column.sub, None) if column.sub else value
         if value and value != number:
-            sub = format_html('<span class="sub">{}</span>', phone(number)) if number else ""
+            sub = format_html('<span class="sub">{}</span>', phone_link(number)) if number else ""
             return format_html("<td>{}{}</td>", caller_name(value), sub)
-        return format_html("<td>{}</td>", phone(number or value))
+        return format_html("<td>{}</td>", phone_link(number or value))
     if kind == "user":
         return format_html("<td>{}</td>", lookup(users, value) or "")
     if kind in ("badge", "sentiment"):

@@ -23,6 +23,8 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from voiphistory.accounts.upstream import client_for
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history import audio_cache
 from voiphistory.history.templatetags.history_format import phone
 from voiphistory.history.views.common import upstream_message
@@ -75,7 +77,17 @@ def _audio(request: HttpRequest, id: int, kind: audio_cache.Kind) -> HttpRespons
             response["Retry-After"] = str(int(error.retry_after))
         return response
     filename = download_name(record) if request.GET.get("download") == "1" else None
-    return ranged_response(request, file, name=f"{kind}-{id}", filename=filename)
+    response = ranged_response(request, file, name=f"{kind}-{id}", filename=filename)
+    if request.method == "GET" and response.status_code in (200, 206) and _from_the_start(response):
+        # A player's later Range requests (seeking, buffering) are the same listen: one row per session.
+        audit.record(request, action=Action.DOWNLOAD if filename else Action.LISTEN,
+                     section="recordings" if kind == "monitors" else "voicemail", ids=[id],
+                     once_per_session=not filename)  # fmt: skip
+    return response
+
+
+def _from_the_start(response: HttpResponseBase) -> bool:
+    return response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-")
 
 
 def ranged_response(

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from voiphistory.accounts.upstream import client_for
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history import selectors
 from voiphistory.history.labels import cdr_rows
 from voiphistory.history.ladder import LadderError
@@ -66,6 +68,7 @@ def call_pcap(request: HttpRequest, id: int) -> HttpResponse:
     # No Content-Length: upstream's may count gzip-encoded bytes, and requests hands us them decoded.
     response = StreamingHttpResponse(capture.iter_chunks(), content_type=PCAP_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="call-{id}.pcap"'
+    audit.record(request, action=Action.DOWNLOAD, section="calls", ids=[id], detail={"file": "pcap"})
     return response
 
 

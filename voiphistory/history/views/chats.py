@@ -10,9 +10,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from voiphistory.accounts.upstream import client_for
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history import selectors, services
 from voiphistory.history.views.common import upstream_message, wants_fragment
 from voiphistory.voipstudio import Forbidden, InvalidIdentifier, NotFound, Unauthorized, VoipstudioError
+from voiphistory.voipstudio.filters import MAX_ID
 
 TEMPLATE = "history/chat_detail.html"
 MAX_SELECTED = 1000
@@ -49,6 +52,9 @@ def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
             context["problem"] = f"{upstream_message(error)} Reload the chat to see what was deleted."
             status = 502
         else:
+            if count:
+                audit.record(request, action=Action.DELETE, section="chats", ids=[id],
+                             detail={"selected_messages": ids, "deleted": count})  # fmt: skip
             done = f"Deleted {count} message{pluralize(count)}." if count else _NOT_IN_CHAT
             if not wants_fragment(request):
                 messages.success(request, done)
@@ -85,4 +91,4 @@ def _posted_ids(request: HttpRequest) -> list[int]:
     """The ticked message ids; anything that is not a positive integer is ignored."""
     values = request.POST.getlist("message")[:MAX_SELECTED]
     ids = [int(value) for value in values if value.isascii() and value.isdigit()]
-    return [value for value in dict.fromkeys(ids) if value > 0]
+    return [value for value in dict.fromkeys(ids) if 0 < value <= MAX_ID]

@@ -11,11 +11,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from voiphistory.accounts.upstream import client_for
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history import selectors, services
-from voiphistory.history.catalog import BY_SLUG, SECTIONS, Section
+from voiphistory.history.catalog import BY_SLUG, Section
+from voiphistory.history.edits import edited_recording_ids
 from voiphistory.history.forms import PAGE_SIZES, TableQuery
 from voiphistory.history.views.common import fragment_context, upstream_message, wants_fragment
-from voiphistory.voipstudio import Page, Unauthorized, VoicemailFolder, VoipstudioError
+from voiphistory.voipstudio import InvalidIdentifier, Page, Unauthorized, VoicemailFolder, VoipstudioError
 
 
 def section_or_404(slug: str) -> Section:
@@ -26,7 +29,8 @@ def section_or_404(slug: str) -> Section:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("history:table", SECTIONS[0].slug)
+    """Supervisors start the day on the overview (voiphistory.overview)."""
+    return redirect("overview:page")
 
 
 @require_safe
@@ -47,6 +51,8 @@ def table(request: HttpRequest, slug: str) -> HttpResponse:
         if query.is_valid():
             context["page"] = page = selectors.table_page(client=client, section=section, query=query)
             context.update(table_layout(section, query, page))
+            if section.slug == "recordings":  # "Edited by a person" on rows whose AI text was corrected here
+                context["edited"] = edited_recording_ids(customer_id=request.account.customer_id, ids=[m.id for m in page.items])
     except Unauthorized:
         raise
     except VoipstudioError as error:
@@ -116,10 +122,13 @@ def delete_item(request: HttpRequest, slug: str, id: int) -> HttpResponse:
         services.item_delete(client=client_for(request), section=section, id=id)
     except Unauthorized:
         raise
+    except InvalidIdentifier:  # /calls/0/delete/: well-formed for the URL, never an item
+        raise Http404("No such item") from None
     except VoipstudioError as error:
         context["error_message"] = upstream_message(error)
         template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
         return render(request, template, context)
+    audit.record(request, action=Action.DELETE, section=section.slug, ids=[id])
     if wants_fragment(request):
         return render(request, "history/table.html#deleted", context)
     messages.success(request, f"The {section.noun} was deleted.")

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseLocation
 
 from voiphistory.accounts.upstream import client_for
+from voiphistory.audit import services as audit
+from voiphistory.audit.models import Action
 from voiphistory.history import services
 from voiphistory.history.forms import VoicemailMoveForm
 from voiphistory.history.views.common import upstream_message, wants_fragment
@@ -32,6 +34,8 @@ def move(request: HttpRequest) -> HttpResponse:
             messages.error(request, upstream_message(error))
         else:
             count = len(moved)
+            audit.record(request, action=Action.MOVE, section="voicemail", ids=[m.id for m in moved],
+                         detail={"folder": form.target.api_name})  # fmt: skip
             messages.success(request, f"Moved {count} voicemail{'s' if count != 1 else ''} to {form.target.api_name}.")
     if wants_fragment(request):  # the table reloads in place and shows the message
         return HttpResponseLocation(back, target="#table", swap="outerHTML")

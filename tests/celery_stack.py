@@ -1,4 +1,6 @@
-"""A real Redis and a real Celery worker for the jobs tests, sharing one SQLite file with pytest.
+"""A real Redis and a real Celery worker (jobs, overview), sharing one SQLite file with pytest.
+
+Loaded by tests/conftest.py as a plugin, so every directory shares one stack per session.
 
 The test database is a file (tests/conftest.py) and the worker's DATABASE_URL points at it. Tests
 that need the worker use ``transactional_db`` so what they write is committed for the worker to read.
@@ -69,7 +71,11 @@ def worker(jobs_stack: Stack, settings, transactional_db) -> Iterator[Stack]:
     settings.VOIPSTUDIO_MAX_PATH_LENGTH = 300
     settings.EXPORT_DIR = Path(jobs_stack.env["EXPORT_DIR"])
     settings.JOBS_UNDO_SECONDS = 0
-    app.conf.broker_url = jobs_stack.redis_url
+    if app.conf.broker_url != jobs_stack.redis_url:
+        app.conf.broker_url = jobs_stack.redis_url
+        # Publishing goes through connection pools made from the broker URL of their first use
+        # (an earlier test may have used another): start them afresh, as Celery does after a fork.
+        app._after_fork()
     if jobs_stack.worker.process.poll() is not None:
         jobs_stack.start_worker()
     yield jobs_stack

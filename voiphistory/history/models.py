@@ -1,0 +1,51 @@
+"""What the dashboard keeps itself about VoIPstudio data: the edit history of recordings' AI text.
+
+VoIPstudio keeps only the current transcript, summary, sentiment and CX score; every change made
+here (``services.recording_update``) keeps what was there before, who changed it and when.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+#: The AI-written fields of a recording a person may correct (forms.RecordingEditForm).
+AI_FIELDS = ("summary", "transcript", "transcript_speakers", "sentiment", "cx_score")
+
+
+class RecordingEdit(models.Model):
+    customer_id = models.BigIntegerField()
+    recording_id = models.BigIntegerField()
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    editor_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The AI fields as they were and as they became: {"summary": "…", "sentiment": 2, …} (changed ones only).
+    before = models.JSONField()
+    after = models.JSONField()
+    reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer_id", "recording_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Recording {self.recording_id} edited by {self.editor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SavedView(models.Model):
+    """A table's filters and sort under a name: listed in its owner's navigation, and a link any
+    colleague of the same VoIPstudio customer can open."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    customer_id = models.BigIntegerField()
+    section = models.CharField(max_length=32)  # a catalog slug
+    name = models.CharField(max_length=60)
+    query = models.TextField(blank=True)  # the table's query string, without the page number
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_per_name")]
+
+    def __str__(self) -> str:
+        return self.name
