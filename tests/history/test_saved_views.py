@@ -48,4 +48,5 @@ def test_a_view_needs_a_name_and_a_real_table(supervisor):
 def test_every_table_offers_to_save_its_view(supervisor):
     page = supervisor.get("/voicemail/", {"is_new": "new"}).content.decode()
     assert 'action="/voicemail/save-view/"' in page and 'hx-include="#filters"' in page
-    assert '<input type="hidden" name="query" value="is_new=new">' in page
+    # the filters and the visible columns (voicemail's, all of them until some are chosen)
+    assert '<input type="hidden" name="query" value="is_new=new&amp;cols=when&amp;cols=from' in page

@@ -47,7 +47,7 @@ def test_plain_text_and_numbers_are_written_as_they_are():
     assert csvfile.neutralise("Jane Doe") == "Jane Doe"
     cdr = Cdr(id=123456789012, calldate=datetime(2026, 1, 5, 23, 30, tzinfo=UTC), type="I", src="447700900123",
               src_name='=cmd|" /C calc"!A0', dst="1001", duration=75, billsec=60, user_id=7)  # fmt: skip
-    row = csvfile.row(cdr, BY_SLUG["calls"], {7: "Ann Agent"}, ZoneInfo("Europe/Paris"))
+    row = csvfile.row(cdr, BY_SLUG["calls"].columns, {7: "Ann Agent"}, ZoneInfo("Europe/Paris"))
     assert row[0] == "123456789012"  # ids as text, not 1.23457E+11
     assert row[1] == "2026-01-06 00:30:00"  # the supervisor's zone
     assert row[3] == "'=cmd|\" /C calc\"!A0" and row[4] == "'+44 7700 900123"

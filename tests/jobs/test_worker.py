@@ -55,7 +55,7 @@ def test_deleting_1000_recordings_end_to_end(client, worker):
     assert poll.status_code == 286 and "hx-trigger" not in poll.content.decode()
     assert json.loads(poll["HX-Trigger"]) == {"job-finished": {}}  # the table under the panel reloads without the rows
     audited = AuditEvent.objects.get(action=Action.BULK_DELETE, detail__finished=True)
-    assert (audited.detail["deleted"], audited.email, audited.section) == (1000, "", "recordings")
+    assert (audited.detail["deleted"], audited.user, audited.section) == (1000, job.owner, "recordings")
 
 
 def test_exporting_20000_calls_end_to_end(client, worker):

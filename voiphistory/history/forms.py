@@ -46,6 +46,14 @@ def _blank(choices: list[tuple[object, str]], label: str = "Any") -> list[tuple[
     return [("", label), *choices]
 
 
+class ColumnsField(forms.MultipleChoiceField):
+    """Column keys; the empty value the column menu always sends (so "none ticked" reaches the
+    server) is not a choice."""
+
+    def to_python(self, value: object) -> list[str]:
+        return [key for key in super().to_python(value) if key]
+
+
 class TableQuery(forms.Form):
     preset = forms.ChoiceField(label="When", choices=list(DATE_PRESETS.items()), required=False)
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -71,12 +79,13 @@ class TableQuery(forms.Form):
                                         choices=_blank(list(CHAT_STATES.items())))  # fmt: skip
     channel = forms.ChoiceField(label="Channel", required=False,
                                 choices=_blank([("call", "Call"), ("chat", "Chat"), ("sms", "SMS")]))  # fmt: skip
+    cols = ColumnsField(label="Columns", required=False, widget=forms.CheckboxSelectMultiple)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
     size = forms.TypedChoiceField(coerce=int, required=False, empty_value=PAGE_SIZES[0],
                                   choices=[(n, str(n)) for n in PAGE_SIZES])  # fmt: skip
 
-    ALWAYS = ("q", "sort", "page", "size")
+    ALWAYS = ("q", "sort", "page", "size", "cols")
     FILTER_FIELDS = {"date": ("preset", "start", "end")}
 
     def __init__(self, section: Section, data, *, users: dict[int, str]) -> None:
@@ -88,6 +97,7 @@ class TableQuery(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        self.fields["cols"].choices = [(column.key, column.label) for column in section.columns]
         people = _blank(sorted(users.items(), key=lambda item: item[1]), "Anyone")
         for name in ("user", "operator"):
             if name in self.fields:
@@ -149,8 +159,15 @@ class TableQuery(forms.Form):
         return self.cleaned_data.get("size") or PAGE_SIZES[0]
 
     def filter_fields(self) -> list:
-        """The fields the filter bar shows (sort, page and size live with the table)."""
-        return [field for field in self.visible_fields() if field.name not in {"page", "size"}]
+        """The fields the filter bar shows (sort, page and size live with the table; columns in
+        their own menu)."""
+        return [field for field in self.visible_fields() if field.name not in {"page", "size", "cols"}]
+
+    @property
+    def visible_columns(self) -> tuple:
+        """The chosen columns in the catalog's order; all of them when none was chosen."""
+        chosen = set(self.cleaned_data.get("cols") or ())
+        return tuple(c for c in self.section.columns if c.key in chosen) or self.section.columns
 
     @property
     def is_filtered(self) -> bool:

@@ -1,4 +1,5 @@
-"""What the dashboard keeps itself about VoIPstudio data: the edit history of recordings' AI text.
+"""What the dashboard keeps itself about VoIPstudio data: the edit history of recordings' AI text,
+saved views, and each supervisor's choice of table columns.
 
 VoIPstudio keeps only the current transcript, summary, sentiment and CX score; every change made
 here (``services.recording_update``) keeps what was there before, who changed it and when.
@@ -49,3 +50,14 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TableColumns(models.Model):
+    """The columns a supervisor last chose to see in one table (catalog Column keys, in order)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(max_length=32)  # a catalog slug
+    columns = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "section"], name="one_column_choice_per_table")]

@@ -5,11 +5,26 @@ Views call one selector and render; selectors know the catalog and the client, n
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.cache import cache
 
 from voiphistory.history.catalog import Section
 from voiphistory.history.forms import TableQuery
-from voiphistory.voipstudio import Page, VoipstudioClient
+from voiphistory.history.labels import CONTEXTS
+from voiphistory.history.ladder import Ladder, parse_ladder
+from voiphistory.voipstudio import (
+    Cdr,
+    Chat,
+    ChatMessage,
+    Filter,
+    Forbidden,
+    Monitor,
+    Note,
+    Page,
+    VoiceMessage,
+    VoipstudioClient,
+)
 
 USER_DIRECTORY_SECONDS = 300
 
@@ -41,20 +56,6 @@ def table_page(*, client: VoipstudioClient, section: Section, query: TableQuery)
 
 # --- Call and chat detail pages ------------------------------------------------------------------
 
-from dataclasses import dataclass, field  # noqa: E402
-
-from voiphistory.history.labels import CONTEXTS  # noqa: E402
-from voiphistory.history.ladder import Ladder, parse_ladder  # noqa: E402
-from voiphistory.voipstudio import (  # noqa: E402
-    Cdr,
-    Chat,
-    ChatMessage,
-    Filter,
-    Forbidden,
-    Monitor,
-    Note,
-    VoiceMessage,
-)
 
 #: Enough for any call's legs and their recordings; more would be a data error, not a call.
 CALL_PARTS_LIMIT = 100

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
+
 from voiphistory.history.catalog import Section
-from voiphistory.voipstudio import VoipstudioClient
+from voiphistory.history.edits import ai_values
+from voiphistory.history.models import AI_FIELDS, RecordingEdit, TableColumns
+from voiphistory.voipstudio import Filter, Monitor, Sentiment, VoicemailFolder, VoiceMessage, VoipstudioClient
 
 
 def item_delete(*, client: VoipstudioClient, section: Section, id: int) -> None:
     """Delete one item of a section (its id validated by the client before any URL is built)."""
     getattr(client, section.collection).delete([id])
-
-from voiphistory.history.edits import ai_values  # noqa: E402
-from voiphistory.history.models import AI_FIELDS, RecordingEdit  # noqa: E402
-from voiphistory.voipstudio import Monitor, Sentiment, VoicemailFolder, VoiceMessage
 
 
 def recording_update(
@@ -65,8 +65,6 @@ def voicemail_move(*, client: VoipstudioClient, ids: list[int], folder: Voicemai
 
 # --- Chat detail page -----------------------------------------------------------------------------
 
-from voiphistory.voipstudio import Filter  # noqa: E402
-
 
 def chat_messages_delete(*, client: VoipstudioClient, chat_id: int, ids: list[int]) -> int:
     """Delete messages of one chat; returns how many. Ids that are not this chat's messages (a
@@ -76,3 +74,21 @@ def chat_messages_delete(*, client: VoipstudioClient, chat_id: int, ids: list[in
     if wanted:
         client.chat_messages.delete(wanted)
     return len(wanted)
+
+
+def table_columns_choose(*, owner, section: Section, data: QueryDict) -> QueryDict:
+    """The table's query with its columns settled: the ones asked for in ``cols`` (remembered as
+    this supervisor's choice for the table), else the remembered choice, else all of them.
+
+    The column menu always sends an empty ``cols`` too, so unticking every box means "all"."""
+    known = {column.key for column in section.columns}
+    settled = data.copy()
+    if "cols" in data:
+        chosen = [key for key in data.getlist("cols") if key]
+        if all(key in known for key in chosen):  # anything else is the form's to refuse
+            TableColumns.objects.update_or_create(owner=owner, section=section.slug, defaults={"columns": chosen})
+    else:
+        remembered = TableColumns.objects.filter(owner=owner, section=section.slug).values_list("columns", flat=True).first()
+        chosen = [key for key in remembered or () if key in known]
+    settled.setlist("cols", chosen or [column.key for column in section.columns])
+    return settled

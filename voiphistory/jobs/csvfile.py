@@ -27,9 +27,9 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def header(section: Section) -> list[str]:
+def header(columns: Sequence[Column]) -> list[str]:
     names = ["ID"]
-    for column in section.columns:
+    for column in columns:
         names.append(column.label)
         if column.kind == "party":
             names.append(f"{column.label} number")
@@ -62,9 +62,9 @@ def _cells(item: object, column: Column, users: dict[int, str], zone: ZoneInfo) 
     return ("" if value is None else value,)
 
 
-def row(item: object, section: Section, users: dict[int, str], zone: ZoneInfo) -> list[Any]:
+def row(item: object, columns: Sequence[Column], users: dict[int, str], zone: ZoneInfo) -> list[Any]:
     cells: list[Any] = [str(getattr(item, "id", ""))]
-    for column in section.columns:
+    for column in columns:
         cells.extend(_cells(item, column, users, zone))
     return [neutralise(cell) if isinstance(cell, str) else cell for cell in cells]
 

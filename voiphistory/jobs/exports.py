@@ -58,12 +58,12 @@ def run_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
         if mode == "wb":
             lease.checkpoint(cursor=0, done=0)
             text.write(csvfile.BOM)
-            out.writerow(csvfile.header(section))
+            out.writerow(csvfile.header(query.visible_columns))
         while True:
             page = collection.page(page=job.cursor // size + 1, limit=size, filters=filters,
                                    sort=query.sort_field, direction=query.direction)  # fmt: skip
             for item in page.items:
-                out.writerow(csvfile.row(item, section, users, zone))
+                out.writerow(csvfile.row(item, query.visible_columns, users, zone))
             text.flush()
             written = job.cursor + len(page.items)
             lease.checkpoint(cursor=written, done=written, total=page.total, written_bytes=raw.tell())

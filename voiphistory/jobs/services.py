@@ -179,7 +179,8 @@ def job_run(*, job_id: int) -> None:
     )
     if finished and job.is_deletion:
         job.refresh_from_db()
-        audit.record(None, action=Action.BULK_DELETE, section=job.section, user=job.owner, customer_id=job.customer_id,
+        audit.record(None, action=Action.BULK_DELETE, section=job.section, user=job.owner, email=job.owner.email,
+                     customer_id=job.customer_id,
                      detail={"job": job.pk, "finished": True, "deleted": job.deleted,
                              "already_gone": job.already_gone, "failed": job.failed})  # fmt: skip
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -24,7 +24,10 @@ RECORDINGS = section("recordings")
 
 def _render(request: HttpRequest, part: str, context: dict) -> HttpResponse:
     back_to = urlencode({"next": reverse("history:table", args=[RECORDINGS.slug])})
-    context = {"section": RECORDINGS, "part": part, "back_to": back_to, **context}
+    # The row as the Recordings table draws it: a selection box, and this supervisor's columns.
+    chosen = services.table_columns_choose(owner=request.user, section=RECORDINGS, data=QueryDict()).getlist("cols")
+    columns = tuple(column for column in RECORDINGS.columns if column.key in chosen)
+    context = {"section": RECORDINGS, "part": part, "back_to": back_to, "selectable": True, "columns": columns, **context}
     context["users"] = selectors.user_directory(client=client_for(request), customer_id=request.account.customer_id)
     if context.get("item") is not None:
         context["edited"] = edited_recording_ids(customer_id=request.account.customer_id, ids=[context["item"].id])

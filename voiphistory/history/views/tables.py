@@ -46,7 +46,9 @@ def table(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         client = client_for(request)
         users = selectors.user_directory(client=client, customer_id=request.account.customer_id)
-        query = context["query"] = TableQuery(section, request.GET, users=users)
+        data = services.table_columns_choose(owner=request.user, section=section, data=request.GET)
+        query = context["query"] = TableQuery(section, data, users=users)
+        context["table_querystring"] = data.urlencode()  # what bulk jobs and saved views act on
         context["users"] = users
         if query.is_valid():
             context["page"] = page = selectors.table_page(client=client, section=section, query=query)
@@ -69,7 +71,7 @@ def table_layout(section: Section, query: TableQuery, page: Page) -> dict:
     """Headers with their sort links, the pager, and the caption's numbers."""
     current = query.cleaned_data["sort"]
     headers = []
-    for column in section.columns:
+    for column in query.visible_columns:
         key = column.key
         if not column.field:
             headers.append({"column": column, "sort": "", "aria_sort": ""})
@@ -80,6 +82,7 @@ def table_layout(section: Section, query: TableQuery, page: Page) -> dict:
                         "sort": key if current == f"-{key}" else f"-{key}" if current == key else first_click})  # fmt: skip
     first = (page.page - 1) * page.limit + 1
     return {
+        "columns": query.visible_columns,
         "headers": headers,
         "pager": pager_links(page.page, page.pages),
         "page_first": first,
