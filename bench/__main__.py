@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 
@@ -18,7 +19,12 @@ def main(names: list[str]) -> int:
     for name in names or BENCHMARKS:
         started = time.monotonic()
         print(f"running {name}…", flush=True)
-        results += importlib.import_module(name).run()
+        environment = dict(os.environ)
+        try:
+            results += importlib.import_module(name).run()
+        finally:  # one benchmark's settings (a Redis of its own, a database) must not leak into the next
+            os.environ.clear()
+            os.environ.update(environment)
         print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
     rows = [("benchmark", "figure", "value", "target", "met")]
     for r in results:
