@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from bench.common import PASSWORD, SUPERVISOR, Result, emulator_database, median_ms, p95_ms, timed
+from bench.common import PASSWORD, SUPERVISOR, Result, emulator_database, free_port, median_ms, p95_ms, timed
 from voiphistory import devstack
 from voiphistory.emulator.audio import mp3_size
 
@@ -45,14 +44,14 @@ def run() -> list[Result]:
         stack = devstack.Stack()
         try:
             emulator = stack.add(devstack.start_emulator(
-                devstack.emulator_env(db.parent, db), "127.0.0.1", _free_port(), root / "emulator.log"
+                devstack.emulator_env(db.parent, db), "127.0.0.1", free_port(), root / "emulator.log"
             ))  # fmt: skip
             env = devstack.emulator_env(root / "web")
             env["VOIPSTUDIO_BASE_URL"] = f"{emulator.url}/v1.2/voipstudio"
             (root / "web").mkdir()
             subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"],
                            cwd=devstack.ROOT, env=env, check=True)  # fmt: skip
-            web = stack.add(devstack.start_web(env, "127.0.0.1", _free_port(), root / "web.log"))
+            web = stack.add(devstack.start_web(env, "127.0.0.1", free_port(), root / "web.log"))
             return _measure(web, _signed_in(web.url), big_id, small_id)
         finally:
             stack.stop()
@@ -176,7 +175,3 @@ class _RssPeaks:
             self.peak[pid] = max(self.peak[pid], rss)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

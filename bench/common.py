@@ -7,6 +7,7 @@ names its target so the table shows at a glance whether a figure meets it.
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import subprocess
 import time
@@ -32,6 +33,13 @@ class Result:
     unit: str
     target: str = ""
     met: bool | None = None
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the OS picks it), for a benchmark's own servers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def median_ms(samples: list[float]) -> float:

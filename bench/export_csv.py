@@ -11,20 +11,12 @@ from pathlib import Path
 
 import psutil
 
-from bench.common import SUPERVISOR, Result, running_emulator
+from bench.common import SUPERVISOR, Result, free_port, running_emulator
 from voiphistory import devstack
 from voiphistory.voipstudio import VoipstudioClient
 
 CDRS = 1_000_000
 PAGE_SIZE = 1000
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _client_walk(api: str, token: str) -> tuple[int, float]:
@@ -50,10 +42,10 @@ def _tree_rss(process: psutil.Process) -> int:
 def run() -> list[Result]:
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
     env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(work), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
-               SECRET_KEY="bench-export-secret", REDIS_URL=f"redis://127.0.0.1:{_free_port()}/0",
+               SECRET_KEY="bench-export-secret", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
                EXPORT_DIR=str(work / "exports"), EXPORT_PAGE_SIZE=str(PAGE_SIZE), LOG_LEVEL="WARNING",
                VOIPSTUDIO_READ_TIMEOUT="120", JOBS_UNDO_SECONDS="0")  # fmt: skip
-    with running_emulator(CDRS, port=_free_port()) as (api, token):
+    with running_emulator(CDRS, port=free_port()) as (api, token):
         env["VOIPSTUDIO_BASE_URL"] = api
         walked, walk_seconds = _client_walk(api, token)
         subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)

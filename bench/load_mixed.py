@@ -10,13 +10,20 @@ its own recordings (sessions edit disjoint recordings, so "the last save wins" i
 from __future__ import annotations
 
 import random
-import socket
 import threading
 import time
 
 import requests
 
-from bench.common import Result, dashboard_session, median_ms, p95_ms, running_dashboard, running_emulator
+from bench.common import (
+    Result,
+    dashboard_session,
+    free_port,
+    median_ms,
+    p95_ms,
+    running_dashboard,
+    running_emulator,
+)
 
 CDRS = 20_000
 SESSIONS = 50
@@ -24,12 +31,6 @@ SECONDS = 60
 THINK_SECONDS = (0.2, 1.0)
 NAME = f"{SESSIONS} mixed sessions, {SECONDS} s"
 EDIT_FIELDS = ("summary", "transcript", "transcript_speakers", "sentiment", "cx_score")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Load:

@@ -10,12 +10,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import time
 
 from bench.common import (
-    BENCH_DIR, Result, dashboard_session, median_ms, p95_ms, running_dashboard, running_emulator, timed,
-)  # fmt: skip
+    BENCH_DIR,
+    Result,
+    dashboard_session,
+    free_port,
+    median_ms,
+    p95_ms,
+    running_dashboard,
+    running_emulator,
+    timed,
+)
 from voiphistory import devstack
 
 CDRS = 1_000_000
@@ -23,21 +30,15 @@ REQUESTS = 50
 PAGE = "/overview/?period=30d"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run() -> list[Result]:
-    redis_url = f"redis://127.0.0.1:{_free_port()}/0"
+    redis_url = f"redis://127.0.0.1:{free_port()}/0"
     shutil.rmtree(BENCH_DIR / "overview-redis", ignore_errors=True)  # no cached figures or queued messages of a former run
     redis = devstack.start_redis(redis_url, BENCH_DIR / "overview-redis", BENCH_DIR / "overview-redis.log")
     saved = {name: os.environ.get(name) for name in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")}
     os.environ.update(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")  # running_dashboard passes os.environ on
     worker = None
     try:
-        with running_emulator(CDRS, port=_free_port()) as (api, _token), running_dashboard(api, port=_free_port()) as url:
+        with running_emulator(CDRS, port=free_port()) as (api, _token), running_dashboard(api, port=free_port()) as url:
             env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(BENCH_DIR / "dashboard"), VOIPSTUDIO_BASE_URL=api, LOG_LEVEL="WARNING")
             worker = devstack.start_worker(env, BENCH_DIR / "overview-worker.log", concurrency=1)
             supervisor = dashboard_session(url)

@@ -67,6 +67,6 @@ def test_an_export_has_the_columns_the_table_shows(supervisor):
     from voiphistory.jobs.selectors import table_query
 
     job = Job.objects.get()
-    form = table_query(section=BY_SLUG["calls"], query=job.query, time_zone="UTC", users={})
+    form, _filters = table_query(section=BY_SLUG["calls"], query=job.query, time_zone="UTC", users={})
     assert [column.key for column in form.visible_columns] == ["when", "from", "outcome"]
     assert get_user_model().objects.count() == 1

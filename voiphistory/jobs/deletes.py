@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voiphistory.history.views.common import upstream_message
+from voiphistory.history.messages import upstream_message
 from voiphistory.jobs import selectors
 from voiphistory.jobs.models import Job
 from voiphistory.jobs.services import Lease

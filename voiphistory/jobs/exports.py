@@ -18,11 +18,18 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from voiphistory.history.views.common import upstream_message
+from voiphistory.history.messages import upstream_message
 from voiphistory.jobs import csvfile, selectors
 from voiphistory.jobs.models import Job
 from voiphistory.jobs.services import Lease, export_path
-from voiphistory.voipstudio import TRANSIENT_ERRORS, Forbidden, NotFound, Unauthorized, VoipstudioClient, VoipstudioError
+from voiphistory.voipstudio import (
+    TRANSIENT_ERRORS,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    VoipstudioClient,
+    VoipstudioError,
+)
 
 
 def _finish_file(job: Job, lease: Lease, path: Path, name: str) -> None:
@@ -36,10 +43,9 @@ def run_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
     section = selectors.section_of(job)
     users = selectors.users_of(client=client, customer_id=job.customer_id)
     try:
-        query = selectors.table_query(section=section, query=job.query, time_zone=job.time_zone, users=users)
+        query, filters = selectors.table_query(section=section, query=job.query, time_zone=job.time_zone, users=users)
     except ValueError:
         raise VoipstudioError("The table's filters were not valid, so nothing was exported.") from None
-    filters = query.api_filters_cached
     collection = getattr(client, section.collection)
     zone = ZoneInfo(job.time_zone)
     size = settings.EXPORT_PAGE_SIZE

@@ -44,27 +44,26 @@ def users_of(*, client: VoipstudioClient, customer_id: int) -> dict[int, str]:
         return {}
 
 
-def table_query(*, section: Section, query: str, time_zone: str, users: dict[int, str]) -> TableQuery:
-    """The table's ``TableQuery``, validated in the supervisor's zone (date presets depend on it).
-    Raises ``ValueError`` when the query is not one the table would accept."""
+def table_query(
+    *, section: Section, query: str, time_zone: str, users: dict[int, str]
+) -> tuple[TableQuery, list[Filter]]:
+    """The table's ``TableQuery`` and the API filters it makes, both in the supervisor's zone
+    (date presets depend on it). Raises ``ValueError`` when the table would not accept the query."""
     with timezone.override(ZoneInfo(time_zone)):
         form = TableQuery(section, QueryDict(query), users=users)
         if not form.is_valid():
             raise ValueError("the table's filters are not valid")
-        form.api_filters_cached = form.api_filters()
-    return form
+        return form, form.api_filters()
 
 
 def query_filters(*, job: Job, client: VoipstudioClient) -> tuple[TableQuery, list[Filter]]:
-    section = section_of(job)
     users = users_of(client=client, customer_id=job.customer_id)
-    form = table_query(section=section, query=job.query, time_zone=job.time_zone, users=users)
-    return form, form.api_filters_cached
+    return table_query(section=section_of(job), query=job.query, time_zone=job.time_zone, users=users)
 
 
-def matching_count(*, client: VoipstudioClient, section: Section, query: TableQuery) -> int:
+def matching_count(*, client: VoipstudioClient, section: Section, filters: list[Filter]) -> int:
     collection = getattr(client, section.collection)
-    return collection.page(limit=1, filters=query.api_filters()).total
+    return collection.page(limit=1, filters=filters).total
 
 
 def matching_ids(*, job: Job, client: VoipstudioClient) -> list[int]:

@@ -22,7 +22,7 @@ from voiphistory.accounts import tokens
 from voiphistory.accounts.upstream import Account, api_client
 from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
-from voiphistory.history.views.common import upstream_message
+from voiphistory.history.messages import upstream_message
 from voiphistory.jobs.models import Job, JobFailure
 from voiphistory.voipstudio import TRANSIENT_ERRORS, Forbidden, Unauthorized, VoipstudioClient, VoipstudioError
 

@@ -13,7 +13,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from voiphistory.history.views.common import upstream_message
+from voiphistory.history.messages import upstream_message
 from voiphistory.jobs import services
 from voiphistory.jobs.models import Job
 from voiphistory.voipstudio import TRANSIENT_ERRORS

@@ -15,11 +15,11 @@ from django_htmx.http import trigger_client_event
 
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.accounts.upstream import SESSION_KEY, client_for
-from voiphistory.history.catalog import WIPEABLE
-from voiphistory.history.forms import TableQuery
-from voiphistory.history.views.common import fragment_context, upstream_message, wants_fragment
 from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
+from voiphistory.history.catalog import WIPEABLE
+from voiphistory.history.messages import upstream_message
+from voiphistory.history.views.common import fragment_context, wants_fragment
 from voiphistory.jobs import selectors, services
 from voiphistory.jobs.forms import BulkForm, DeleteAllForm
 from voiphistory.jobs.models import Job
@@ -74,16 +74,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _matching_count(request: HttpRequest, section, query: str) -> int:
-    from django.http import QueryDict
-
-    from voiphistory.history.selectors import user_directory
-
     client = client_for(request)
-    users = user_directory(client=client, customer_id=request.account.customer_id)
-    table_query = TableQuery(section, QueryDict(query), users=users)
-    if not table_query.is_valid():
-        raise ValueError("The table's filters need fixing before anything can be deleted.")
-    return selectors.matching_count(client=client, section=section, query=table_query)
+    users = selectors.users_of(client=client, customer_id=request.account.customer_id)
+    zone = timezone.get_current_timezone_name()  # the supervisor's, as the table they looked at
+    try:
+        _form, filters = selectors.table_query(section=section, query=query, time_zone=zone, users=users)
+    except ValueError:
+        raise ValueError("The table's filters need fixing before anything can be deleted.") from None
+    return selectors.matching_count(client=client, section=section, filters=filters)
 
 
 @require_safe

@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
-from kombu.exceptions import KombuError
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from voiphistory.accounts import tokens
 from voiphistory.accounts.upstream import Account, api_client
+from voiphistory.history.messages import upstream_message
 from voiphistory.history.selectors import user_directory
-from voiphistory.history.views.common import upstream_message
 from voiphistory.overview.stats import Overview, OverviewBuilder, Period, period_of
 from voiphistory.voipstudio import Filter, Forbidden, VoipstudioClient, VoipstudioError
 

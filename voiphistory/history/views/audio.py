@@ -26,8 +26,8 @@ from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
 from voiphistory.history import audio_cache
+from voiphistory.history.messages import upstream_message
 from voiphistory.history.templatetags.history_format import phone
-from voiphistory.history.views.common import upstream_message
 from voiphistory.voipstudio import (
     Forbidden,
     InvalidIdentifier,

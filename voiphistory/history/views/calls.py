@@ -18,7 +18,8 @@ from voiphistory.audit.models import Action
 from voiphistory.history import selectors
 from voiphistory.history.labels import cdr_rows
 from voiphistory.history.ladder import LadderError
-from voiphistory.history.views.common import upstream_message, wants_fragment
+from voiphistory.history.messages import upstream_message
+from voiphistory.history.views.common import wants_fragment
 from voiphistory.voipstudio import InvalidIdentifier, NotFound, Unauthorized, VoipstudioClient, VoipstudioError
 
 TEMPLATE = "history/call_detail.html"

@@ -1,27 +1,8 @@
-"""What every history view shares: the words for upstream failures, and choosing page or fragment."""
+"""What every history view shares: choosing page or fragment."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-
-from voiphistory.voipstudio import Forbidden, InvalidRequest, NotFound, RateLimited, Unavailable, VoipstudioError
-
-
-def upstream_message(error: VoipstudioError) -> str:
-    """A sentence a supervisor can act on, carrying VoIPstudio's own message."""
-    if isinstance(error, RateLimited):
-        wait = f" Try again in {int(error.retry_after)} seconds." if error.retry_after else " Try again in a moment."
-        return f"VoIPstudio is busy and asked us to slow down.{wait}"
-    if isinstance(error, Unavailable):
-        return f"VoIPstudio is not answering right now ({error.message}). Try again in a moment."
-    if isinstance(error, Forbidden):
-        return f"VoIPstudio refused this for your account: {error.message}."
-    if isinstance(error, NotFound):
-        return "VoIPstudio no longer has it: it may have been deleted."
-    if isinstance(error, InvalidRequest):
-        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in error.field_errors.items())
-        return f"VoIPstudio did not accept the request: {error.message}{f' ({details})' if details else ''}."
-    return f"VoIPstudio answered with an error: {error.message}."
 
 
 def wants_fragment(request: HttpRequest) -> bool:

@@ -12,8 +12,9 @@ from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
 from voiphistory.history import services
 from voiphistory.history.edits import recording_edits
+from voiphistory.history.messages import upstream_message
 from voiphistory.history.models import RecordingEdit
-from voiphistory.history.views.common import upstream_message, wants_fragment
+from voiphistory.history.views.common import wants_fragment
 from voiphistory.voipstudio import InvalidIdentifier, Unauthorized, VoipstudioError
 
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 
 from voiphistory.accounts.upstream import client_for
 from voiphistory.history import selectors
+from voiphistory.history.messages import upstream_message
 from voiphistory.history.timeline import number_timeline
-from voiphistory.history.views.common import upstream_message
 from voiphistory.voipstudio import Forbidden, Unauthorized, VoipstudioError
 
 

@@ -16,7 +16,8 @@ from voiphistory.history import selectors, services
 from voiphistory.history.catalog import section
 from voiphistory.history.edits import edited_recording_ids
 from voiphistory.history.forms import RecordingEditForm
-from voiphistory.history.views.common import upstream_message, wants_fragment
+from voiphistory.history.messages import upstream_message
+from voiphistory.history.views.common import wants_fragment
 from voiphistory.voipstudio import InvalidIdentifier, InvalidRequest, Unauthorized, VoipstudioError
 
 RECORDINGS = section("recordings")

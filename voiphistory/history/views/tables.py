@@ -17,7 +17,8 @@ from voiphistory.history import selectors, services
 from voiphistory.history.catalog import BY_SLUG, Section
 from voiphistory.history.edits import edited_recording_ids
 from voiphistory.history.forms import PAGE_SIZES, TableQuery
-from voiphistory.history.views.common import fragment_context, upstream_message, wants_fragment
+from voiphistory.history.messages import upstream_message
+from voiphistory.history.views.common import fragment_context, wants_fragment
 from voiphistory.voipstudio import InvalidIdentifier, Page, Unauthorized, VoicemailFolder, VoipstudioError
 
 

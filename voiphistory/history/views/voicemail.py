@@ -13,7 +13,8 @@ from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
 from voiphistory.history import services
 from voiphistory.history.forms import VoicemailMoveForm
-from voiphistory.history.views.common import upstream_message, wants_fragment
+from voiphistory.history.messages import upstream_message
+from voiphistory.history.views.common import wants_fragment
 from voiphistory.voipstudio import Unauthorized, VoipstudioError
 
 

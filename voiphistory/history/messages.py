@@ -1,0 +1,23 @@
+"""The words for VoIPstudio's failures, as a supervisor reads them: in pages, job panels and the
+overview alike."""
+
+from __future__ import annotations
+
+from voiphistory.voipstudio import Forbidden, InvalidRequest, NotFound, RateLimited, Unavailable, VoipstudioError
+
+
+def upstream_message(error: VoipstudioError) -> str:
+    """A sentence a supervisor can act on, carrying VoIPstudio's own message."""
+    if isinstance(error, RateLimited):
+        wait = f" Try again in {int(error.retry_after)} seconds." if error.retry_after else " Try again in a moment."
+        return f"VoIPstudio is busy and asked us to slow down.{wait}"
+    if isinstance(error, Unavailable):
+        return f"VoIPstudio is not answering right now ({error.message}). Try again in a moment."
+    if isinstance(error, Forbidden):
+        return f"VoIPstudio refused this for your account: {error.message}."
+    if isinstance(error, NotFound):
+        return "VoIPstudio no longer has it: it may have been deleted."
+    if isinstance(error, InvalidRequest):
+        details = "; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in error.field_errors.items())
+        return f"VoIPstudio did not accept the request: {error.message}{f' ({details})' if details else ''}."
+    return f"VoIPstudio answered with an error: {error.message}."
