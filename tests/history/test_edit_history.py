@@ -18,7 +18,10 @@ def fresh(client, settings, fresh_emulator, tmp_path, db):
 
 
 def a_recording(emulator) -> dict:
-    return emulator.get("/monitors", limit=1, sort="timestamp", dir="DESC").json()["data"][0]
+    """The newest recording the AI has scored (the newest of all may not be analysed yet, depending
+    on the hour the emulator was seeded)."""
+    scored = '[{"property": "cx_score", "operator": "gte", "value": 0}]'
+    return emulator.get("/monitors", limit=1, sort="timestamp", dir="DESC", filter=scored).json()["data"][0]
 
 
 def form_of(recording: dict, **changes) -> dict:
