@@ -11,7 +11,7 @@ import time
 from bench.common import BENCH_DIR, Result
 
 BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load", "bench.export_csv",
-              "bench.bulk_delete", "bench.overview", "bench.load_mixed"]
+              "bench.bulk_delete", "bench.overview", "bench.load_mixed", "bench.upstream_503"]
 
 
 def main(names: list[str]) -> int:

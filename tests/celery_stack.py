@@ -1,9 +1,10 @@
-"""A real Redis and a real Celery worker (jobs, overview), sharing one SQLite file with pytest.
+"""A real Redis and a real Celery worker (jobs, overview), sharing the test database with pytest.
 
 Loaded by tests/conftest.py as a plugin, so every directory shares one stack per session.
 
-The test database is a file (tests/conftest.py) and the worker's DATABASE_URL points at it. Tests
-that need the worker use ``transactional_db`` so what they write is committed for the worker to read.
+The worker's DATABASE_URL names the very database the test process uses: the SQLite test file
+(tests/conftest.py), or pytest-django's ``test_…`` database on PostgreSQL. Tests that need the
+worker use ``transactional_db`` so what they write is committed for the worker to read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -38,6 +40,22 @@ class Stack:
         self.worker.process.wait()
 
 
+def shared_database_url() -> str:
+    """The URL of the database this test process uses (after pytest-django created it)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        host = f"{credentials}@" if credentials else ""
+        return f"postgres://{host}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    raise AssertionError(f"the worker tests do not know how to share a {db['ENGINE']} database")
+
+
 @pytest.fixture(scope="session")
 def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[Stack]:
     from django.conf import settings
@@ -48,7 +66,7 @@ def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator
     redis = devstack.start_redis(redis_url, root / "redis", root / "redis.log")
     env = dict(os.environ)
     env.update(
-        VOIPHISTORY_DATA_DIR=str(root), DATABASE_URL=f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        VOIPHISTORY_DATA_DIR=str(root), DATABASE_URL=shared_database_url(),
         SECRET_KEY=settings.SECRET_KEY, REDIS_URL=redis_url, VOIPSTUDIO_BASE_URL=emulator.api_url,
         VOIPSTUDIO_BACKOFF="0.01", VOIPSTUDIO_MAX_PATH_LENGTH="300", EXPORT_DIR=str(root / "exports"),
         JOBS_STALE_SECONDS="3", CELERY_VISIBILITY_TIMEOUT="30", LOG_LEVEL="INFO",

@@ -67,6 +67,38 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_country(name: str, default: str) -> str:
+    """An ISO 3166 alpha-2 country code phone numbers know ("GB", "US"), upper-cased."""
+    import phonenumbers  # only settings call this, once
+
+    value = os.environ.get(name, default).strip().upper()
+    if phonenumbers.country_code_for_region(value) == 0:
+        raise ImproperlyConfigured(f"{name} must be a two-letter country code such as GB or US, got {value!r}")
+    return value
+
+
+def env_codes(name: str, default: str, *, names: frozenset[str] | None = None) -> dict[str, int | str]:
+    """A ``name=code,name=code`` list (``INBOX=1,Old=2``), in order, as a dict; codes that are
+    integers become ints. ``names``: exactly these names must be given (case-insensitive)."""
+    raw = os.environ.get(name, default)
+    result: dict[str, int | str] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        key, sep, code = (text.strip() for text in item.partition("="))
+        if not item:
+            continue
+        if not sep or not key or not code:
+            raise ImproperlyConfigured(f"{name} must be a list of name=code, got {raw!r}")
+        value: int | str = int(code) if code.lstrip("-").isdigit() else code
+        if key in result or value in result.values():
+            raise ImproperlyConfigured(f"{name} names each name and each code once, got {raw!r}")
+        result[key] = value
+    if not result:
+        raise ImproperlyConfigured(f"{name} must not be empty")
+    if names is not None and {key.lower() for key in result} != names:
+        raise ImproperlyConfigured(f"{name} must give a code to each of {', '.join(sorted(names))}, got {raw!r}")
+    return result
+
+
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default

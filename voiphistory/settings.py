@@ -9,7 +9,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from voiphistory.envconf import env_bool, env_float, env_int, env_list, env_path, env_str, persistent_secret
+from voiphistory.envconf import (
+    env_bool, env_codes, env_country, env_float, env_int, env_list, env_path, env_str, persistent_secret,
+)  # fmt: skip
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("VOIPHISTORY_DATA_DIR", BASE_DIR / "var")
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "voiphistory.ops.middleware.RequestLogMiddleware",
+    "voiphistory.ops.middleware.UpstreamBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,6 +69,7 @@ TEMPLATES = [
                 "voiphistory.history.context_processors.navigation",
                 "voiphistory.history.saved.navigation",
                 "voiphistory.ops.context_processors.upstream",
+                "voiphistory.ops.context_processors.background",
             ],
         },
     },
@@ -95,6 +99,10 @@ SIGN_IN_MAX_FAILURES_PER_IP = env_int("SIGN_IN_MAX_FAILURES_PER_IP", 30, minimum
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 # How many reverse proxies in front append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# How long /health/ answers with its last checks before running them again (per process).
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 10, minimum=0)
+# How long one page may wait for VoIPstudio in all, retries included (voipstudio/budget.py).
+UPSTREAM_BUDGET_SECONDS = env_float("UPSTREAM_BUDGET_SECONDS", 6.0, minimum=0.5)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -152,19 +160,42 @@ VOIPSTUDIO_BACKOFF = env_float("VOIPSTUDIO_BACKOFF", 0.5)
 VOIPSTUDIO_MAX_PATH_LENGTH = env_int("VOIPSTUDIO_MAX_PATH_LENGTH", 2000, minimum=100)
 # The named API token minted at sign-in expires after this long unused (VoIPstudio renews it on use).
 VOIPSTUDIO_TOKEN_IDLE_SECONDS = env_int("VOIPSTUDIO_TOKEN_IDLE_SECONDS", 12 * 3600, minimum=300)
+# What the codes mean where the History reference is silent (docs/voipstudio-api.md, "Codes the
+# reference leaves open"): folder name=code, sentiment word=code, chat state label=code.
+VOIPSTUDIO_VOICEMAIL_FOLDERS = env_codes("VOIPSTUDIO_VOICEMAIL_FOLDERS", "INBOX=1,Old=2,Work=3,Family=4,Friends=5")
+VOIPSTUDIO_SENTIMENTS = env_codes("VOIPSTUDIO_SENTIMENTS", "negative=0,neutral=1,positive=2",
+                                  names=frozenset({"negative", "neutral", "positive"}))  # fmt: skip
+VOIPSTUDIO_CHAT_STATES = env_codes("VOIPSTUDIO_CHAT_STATES", "Waiting=0,Active=1,Closed=2,Missed=3")
+# The Calls tables group a period's legs into calls in memory (history.call_window): a period with
+# more legs than this shows legs, with a message to narrow the dates.
+CALLS_MAX_LEGS = env_int("CALLS_MAX_LEGS", 60_000, minimum=1000)
+# National numbers typed in filters ("0121 179 4264") and in call records belong to this country:
+# VoIPstudio's /me does not say the account's (history.numbers).
+VOIPHISTORY_DEFAULT_COUNTRY = env_country("VOIPHISTORY_DEFAULT_COUNTRY", "GB")
 
 # --- Listening ------------------------------------------------------------------------------
 AUDIO_CACHE_DIR = env_path("AUDIO_CACHE_DIR", DATA_DIR / "audio-cache")
 AUDIO_CACHE_MAX_BYTES = env_int("AUDIO_CACHE_MAX_MB", 2048, minimum=10) * 1024 * 1024
+# Playing a new voicemail marks it heard (moves it from INBOX to Old, the only way the API records it).
+VOIPHISTORY_VOICEMAIL_PLAY_MARKS_HEARD = env_bool("VOIPHISTORY_VOICEMAIL_PLAY_MARKS_HEARD", True)
 # Finished CSV exports; a volume every web and worker replica mounts (docker-compose.yml).
 EXPORT_DIR = env_path("EXPORT_DIR", DATA_DIR / "exports")
+# Audit events the database refused (after retries) wait here until it takes them.
+AUDIT_SPOOL_DIR = env_path("AUDIT_SPOOL_DIR", DATA_DIR / "audit-spool")
 
 # --- Celery on Redis ------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "") or "redis://127.0.0.1:6379/0"
-# With REDIS_URL given, the cache (sign-in throttling) is shared by every process and replica.
+# With REDIS_URL given, the cache (overview figures, user names, what an account may not do) is
+# shared by every process and replica; when Redis is down, pages work uncached (ops/cache.py).
 if env_str("REDIS_URL", ""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": "voiphistory"}}  # fmt: skip
+    CACHES = {
+        "default": {
+            "BACKEND": "voiphistory.ops.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "voiphistory",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL
@@ -177,14 +208,27 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)}
 CELERY_BEAT_SCHEDULE = {
     "jobs-expire-files": {"task": "voiphistory.jobs.tasks.expire_files", "schedule": 15 * 60.0},
-    "jobs-resume-stale": {"task": "voiphistory.jobs.tasks.resume_stale", "schedule": 60.0},
+    # Often enough that a job whose message was lost runs within a minute of its time (jobs/services.py).
+    "jobs-resume-stale": {"task": "voiphistory.jobs.tasks.resume_stale",
+                          "schedule": env_float("JOBS_RESUME_EVERY_SECONDS", 20.0, minimum=1)},  # fmt: skip
 }
 
+# Request sizes, set deliberately (an over-limit request gets a 400 in words: ops/errors.py).
+# The recording editor is the largest form: three AI text fields of up to 65,535 characters plus
+# the values they were opened with, percent-encoded (up to 9 bytes for one non-ASCII character).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * 1024 * 1024, minimum=65_536)
+# A bulk action posts one field per selected id (JOBS_MAX_IDS at most, jobs/forms.py) and a few more.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000, minimum=100)
+
 # --- Background jobs (bulk deletes, exports) -----------------------------------------------
+JOBS_MAX_IDS = env_int("JOBS_MAX_IDS", 1000, minimum=1)  # ids in one bulk request ("all matching" has no cap)
 JOBS_UNDO_SECONDS = env_float("JOBS_UNDO_SECONDS", 10.0)
 JOBS_CONFIRM_THRESHOLD = env_int("JOBS_CONFIRM_THRESHOLD", 100, minimum=1)
-# A running job whose worker has not checkpointed for this long is taken over by another worker.
-JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120, minimum=2)
+# A running job whose worker has not renewed its lease for this long is taken over by another worker
+# (jobs/heartbeat.py renews it every quarter of this while the worker lives).
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 40, minimum=2)
+# A waiting job not claimed this long after its start time lost its message: beat enqueues it again.
+JOBS_QUEUED_GRACE_SECONDS = env_int("JOBS_QUEUED_GRACE_SECONDS", 20, minimum=1)
 JOBS_TIME_LIMIT = env_int("JOBS_TIME_LIMIT", 6 * 3600, minimum=60)
 JOBS_MAX_RETRIES = env_int("JOBS_MAX_RETRIES", 8, minimum=0)
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)

@@ -8,3 +8,5 @@ urlpatterns = [
     path("", include("voiphistory.overview.urls")),  # before history: "overview/" is no table
     path("", include("voiphistory.history.urls")),
 ]
+
+handler400 = "voiphistory.ops.errors.bad_request"  # too large, too many fields: the reason in words

@@ -18,7 +18,14 @@
     const toggle = event.target.closest("[data-toggle-details]");
     if (toggle) {
       const row = detailsRowOf(toggle);
-      setDetails(toggle, row ? row.hidden : false);
+      const opening = row ? row.hidden : false;
+      setDetails(toggle, opening);
+      // A call's Listen plays at once (and pauses when closed): the player is why the row opens.
+      const player = row && toggle.hasAttribute("data-play-on-open") ? row.querySelector("[data-player]") : null;
+      if (player && window.voiphistoryPlayer) {
+        const audio = player.querySelector("audio");
+        if (opening === (audio.paused || audio.ended)) window.voiphistoryPlayer.toggle(player);
+      }
       return;
     }
     const cancel = event.target.closest("[data-cancel-confirm]");
@@ -92,4 +99,18 @@
       focusRow(target);
     }
   });
+
+  // Undo windows count down live. The server gives the seconds left (data-countdown) and the text
+  // without JS; counting from when the element arrived avoids trusting the browser's clock.
+  function tickCountdowns() {
+    document.querySelectorAll("[data-countdown]").forEach(function (element) {
+      if (!element.dataset.deadline) {
+        element.dataset.deadline = String(Date.now() + Number(element.dataset.countdown) * 1000);
+      }
+      const left = Math.max(0, Math.ceil((Number(element.dataset.deadline) - Date.now()) / 1000));
+      const text = left ? left + (left === 1 ? " second" : " seconds") : "a moment";
+      if (element.textContent !== text) element.textContent = text;
+    });
+  }
+  window.setInterval(tickCountdowns, 250);
 })();

@@ -145,6 +145,26 @@
     play(player);
   }
 
+  /* A new voicemail is marked heard once its playback has really started (the "playing" event, so
+     the audio is streaming first): one POST (htmx sends the CSRF header from <body hx-headers>), and
+     the message's line of the table is swapped for the answer. The player, in the next line of the
+     row, is not touched and plays on. A failed POST is tried again at the next "playing". */
+  function markHeard(player) {
+    var url = player.dataset.playerHeardUrl;
+    if (!url || player.dataset.heardSent || !window.htmx) {
+      return;
+    }
+    player.dataset.heardSent = "1";
+    var row = player.closest("[data-row]");
+    var line = row ? row.querySelector("tr") : null;
+    var again = function () { delete player.dataset.heardSent; };
+    player.addEventListener("htmx:responseError", again, { once: true });
+    player.addEventListener("htmx:sendError", again, { once: true });
+    window.htmx.ajax("POST", url, line && line !== player.closest("tr")
+      ? { source: player, target: line, swap: "outerHTML" }
+      : { source: player, swap: "none" });
+  }
+
   var actions = {
     toggle: function (player) { toggle(player); },
     back: function (player) { skip(player, -SKIP_SECONDS); },
@@ -219,6 +239,7 @@
   onMedia("playing", function (player, audio) {
     showStatus(player, "");
     showPlaying(player, audio);
+    markHeard(player);
   });
   onMedia("canplay", function (player) { showStatus(player, ""); });
   onMedia("ratechange", function (player, audio) {

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from tests.conftest import DEMO_PASSWORD, SUPERVISOR
 from voiphistory.accounts import tokens, upstream
 from voiphistory.accounts.forms import time_zone_choices
+from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.accounts.models import Preference
 
 SETTINGS = "/settings/"
@@ -81,3 +82,16 @@ def test_time_zone_choices_are_sorted_and_loadable():
     assert values == sorted(values)
     assert {"UTC", "Europe/London", "Asia/Kolkata"} <= set(values)
     assert "localtime" not in values
+
+
+def test_a_saved_time_zone_this_runtime_does_not_know_falls_back_to_utc_with_a_word(supervisor):
+    """A zone saved under a newer tz database (or by hand) must not make every page answer 500."""
+    session = supervisor.session
+    session[TIME_ZONE_KEY] = "Mars/Olympus_Mons"
+    session.save()
+    page = supervisor.get(SETTINGS)
+    assert page.status_code == 200
+    assert "is not known here, so times are shown in UTC" in page.content.decode()
+    assert TIME_ZONE_KEY not in supervisor.session
+    assert supervisor.get(SETTINGS).status_code == 200
+    assert supervisor.post("/sign-out/").status_code == 302

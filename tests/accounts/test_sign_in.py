@@ -352,11 +352,11 @@ def test_agent_signs_in_read_only_and_its_token_cannot_write(client, dashboard, 
     assert sealed_state(client)["account"]["can_write"] is False
     page = client.get(reverse("accounts:preferences")).content.decode()
     assert '<span class="badge">read-only</span>' in page
-    cdr_id = dashboard.get("/cdrs", AGENT, limit=1).json()["data"][0]["id"]
-    url = f"{dashboard.api_url}/cdrs/{cdr_id}"
+    monitor_id = dashboard.get("/monitors", AGENT, limit=1).json()["data"][0]["id"]
+    url = f"{dashboard.api_url}/monitors/{monitor_id}"  # a delete both emulator profiles serve
     refused = requests.delete(url, headers={"X-Auth-Token": minted[0]}, timeout=10)
     assert refused.status_code == 403
-    assert dashboard.get(f"/cdrs/{cdr_id}", AGENT).status_code == 200
+    assert dashboard.get(f"/monitors/{monitor_id}", AGENT).status_code == 200
 
 
 def test_sign_in_result_masks_its_secrets():

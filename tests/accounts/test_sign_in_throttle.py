@@ -1,21 +1,13 @@
-"""Sign-in throttling: repeated wrong passwords for one email, or from one address, are refused
-for a while with a clear message and status 429, before VoIPstudio is even asked."""
+"""Sign-in throttling: repeated wrong passwords or two-factor codes for one email, or from one
+address, are refused for a while with a clear message and status 429, before VoIPstudio is even
+asked; the counts live in the database, so they hold while the cache is down."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
-
-from tests.conftest import DEMO_PASSWORD, SUPERVISOR
+from tests.conftest import DEMO_PASSWORD, SUPERVISOR, TWO_FACTOR, TWO_FACTOR_CODE
 
 SIGN_IN = "/sign-in/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+CODE = "/sign-in/code/"
 
 
 def wrong(client, email=SUPERVISOR, **extra):
@@ -58,3 +50,58 @@ def test_one_address_trying_many_emails_is_throttled(client, dashboard, db, sett
     # another client address (behind one trusted proxy) is not affected
     settings.TRUSTED_PROXY_COUNT = 1
     assert wrong(client, "someone-else@northwind.example", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 200
+
+
+def test_wrong_codes_count_like_wrong_passwords_across_sign_ins(client, dashboard, db, settings):
+    """Three password sign-ins with wrong codes each: the limit holds, and then the right code is refused."""
+    settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 5
+    wrong_codes = 0
+    for _ in range(3):
+        assert client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD}).status_code == 302
+        for _ in range(2):
+            response = client.post(CODE, {"code": "000000"})
+            wrong_codes += 1
+            if wrong_codes > settings.SIGN_IN_MAX_FAILURES_PER_EMAIL:
+                assert response.status_code == 429
+    assert wrong_codes == 6
+    response = client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD})
+    assert response.status_code == 429 and "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_code_after_the_limit_is_refused_without_asking_voipstudio(client, dashboard, db, settings):
+    settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 2
+    assert client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD}).status_code == 302
+    client.post(CODE, {"code": "000000"})
+    client.post(CODE, {"code": "000001"})
+    dashboard.add_fault(path="^/login2fa$", status=500)  # proves the refusal never reaches VoIPstudio
+    response = client.post(CODE, {"code": TWO_FACTOR_CODE})
+    assert response.status_code == 429 and "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_right_password_alone_does_not_clear_the_count_when_a_code_follows(client, dashboard, db, settings):
+    settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 2
+    client.post(SIGN_IN, {"email": TWO_FACTOR, "password": "not the password"})
+    assert client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD}).status_code == 302
+    client.post(CODE, {"code": "000000"})
+    assert client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD}).status_code == 429
+
+
+def test_a_completed_two_factor_sign_in_clears_the_email_count(client, dashboard, db, settings):
+    settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 2
+    client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD})
+    client.post(CODE, {"code": "000000"})
+    assert client.post(CODE, {"code": TWO_FACTOR_CODE}).status_code == 302
+    client.post("/sign-out/")
+    client.post(SIGN_IN, {"email": TWO_FACTOR, "password": DEMO_PASSWORD})
+    assert client.post(CODE, {"code": "000000"}).status_code == 200  # one failure, not three
+
+
+def test_throttling_holds_while_the_cache_is_down(client, dashboard, db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip  # nothing listens there
+    settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 2
+    wrong(client)
+    wrong(client)
+    assert client.post(SIGN_IN, {"email": SUPERVISOR, "password": DEMO_PASSWORD}).status_code == 429

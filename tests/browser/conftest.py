@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import DEMO_PASSWORD, SUPERVISOR, Emulator, _start_copy
+from tests.conftest import DEMO_PASSWORD, SUPERVISOR, Emulator, running_copy
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses database access
 # from test code there, which is safe here (the tests are synchronous).
@@ -26,10 +26,10 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser_emulator(emulator_template, tmp_path_factory) -> Iterator[Emulator]:
-    emulator = _start_copy(emulator_template, tmp_path_factory.mktemp("browser-emulator"))
-    yield emulator
-    emulator.service.stop()
+def browser_emulator(emulator_template, tmp_path_factory, emulator_profile) -> Iterator[Emulator]:
+    """A private copy per module and profile (tests/conftest.py parametrizes ``emulator_profile``)."""
+    with running_copy(emulator_template, tmp_path_factory.mktemp("browser-emulator"), emulator_profile) as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.conftest import SUPERVISOR, sign_in_as
-from voiphistory.emulator.sip import parse_trace
 from voiphistory.history.labels import CDR_FIELDS
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -109,15 +108,16 @@ def test_notes_on_the_call_are_shown(supervisor, emulator):
     else:
         pytest.fail("no notes among 200 calls")
     html = supervisor.get(reverse("history:call_detail", args=[cdr["id"]])).content.decode()
-    assert notes[0]["user_name"] in html
-    assert escape(notes[0]["note"].split("\n")[0]) in html
+    author, text = (notes[0]["user_name"], notes[0]["note"]) if "note" in notes[0] else (notes[0]["author"], notes[0]["text"])
+    assert author in html
+    assert escape(text.split("\n")[0]) in html
 
 
 def test_sip_ladder_draws_one_arrow_per_message_with_the_raw_message_expandable(
     supervisor, emulator, recorded_queue_call
 ):
     leg = recorded_queue_call["agent_leg"]
-    messages = parse_trace(emulator.get(f"/cdrs/{leg['id']}.trace").text)
+    messages = emulator.sip_messages(emulator.get(f"/cdrs/{leg['id']}.trace").text)
     html = supervisor.get(reverse("history:call_detail", args=[leg["id"]])).content.decode()
     ladder = html[html.index('id="ladder"') :]
     assert 'role="img"' in ladder and "<title id=\"ladder-title\">SIP ladder: 7 messages between" in ladder
@@ -150,9 +150,9 @@ def test_call_fragment_for_htmx(supervisor, recorded_queue_call):
     assert html.lstrip().startswith('<div id="call"') and "<html" not in html and 'id="ladder"' in html
 
 
-def test_trace_failure_only_takes_down_the_ladder_with_a_retry(supervisor, emulator, recorded_queue_call):
+def test_capture_failure_only_takes_down_the_ladder_with_a_retry(supervisor, emulator, recorded_queue_call):
     leg = recorded_queue_call["agent_leg"]
-    emulator.add_fault(path=r"\.trace$", status=503)
+    emulator.add_fault(path=r"\.(trace|pcap)$", status=503)  # the capture, then its fallback
     page_url = reverse("history:call_detail", args=[leg["id"]])
 
     response = supervisor.get(page_url)
@@ -208,7 +208,7 @@ def test_unknown_call_is_a_friendly_404(supervisor, id):
 
 def test_pcap_download_streams_the_capture_as_an_attachment(supervisor, emulator, recorded_queue_call):
     leg = recorded_queue_call["agent_leg"]
-    messages = parse_trace(emulator.get(f"/cdrs/{leg['id']}.trace").text)
+    messages = emulator.sip_messages(emulator.get(f"/cdrs/{leg['id']}.trace").text)
 
     response = supervisor.get(reverse("history:call_pcap", args=[leg["id"]]))
 

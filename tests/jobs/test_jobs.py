@@ -50,7 +50,7 @@ def test_plain_text_and_numbers_are_written_as_they_are():
     row = csvfile.row(cdr, BY_SLUG["calls"].columns, {7: "Ann Agent"}, ZoneInfo("Europe/Paris"))
     assert row[0] == "123456789012"  # ids as text, not 1.23457E+11
     assert row[1] == "2026-01-06 00:30:00"  # the supervisor's zone
-    assert row[3] == "'=cmd|\" /C calc\"!A0" and row[4] == "'+44 7700 900123"
+    assert row[3] == "'=cmd|\" /C calc\"!A0" and row[4] == "+447700900123"  # a number is a value (issue 11.9)
     buffer = io.StringIO()
     csv.writer(buffer).writerow(row)
     assert next(csv.reader(io.StringIO(buffer.getvalue())))[3].startswith("'=")
@@ -157,7 +157,10 @@ def test_another_user_cannot_download_my_export_or_see_my_job(client, dashboard,
 
 
 def test_starting_an_export_and_downloading_it_are_in_the_audit_log(supervisor, dashboard, tmp_path):
-    started = supervisor.post("/jobs/start/", {"section": "calls", "action": "export", "query": "call_type=M"})
+    form = {"section": "calls", "action": "export", "query": "call_type=M"}
+    asked = supervisor.post("/jobs/start/", form)
+    assert asked.status_code == 200 and not Job.objects.exists()  # the scope is confirmed first (issue 11.6)
+    started = supervisor.post("/jobs/start/", {**form, "confirm": "yes"})
     assert started.status_code == 302
     job = Job.objects.get()
     event = AuditEvent.objects.get(action=Action.EXPORT)
@@ -175,7 +178,7 @@ def test_delete_all_matching_shows_the_count_and_wants_it_typed(supervisor, dash
     form = {"section": "recordings", "action": "delete_matching", "query": "min_cx=0"}
     total = dashboard.get("/monitors", limit=1, filter='[{"property":"cx_score","operator":"gte","value":0}]').json()["total"]
     asked = supervisor.post("/jobs/start/", form, HTTP_HX_REQUEST="true").content.decode()
-    assert f"Delete {total} recordings?" in asked and f"Type {total} to confirm" in asked
+    assert f"Delete {total:,} recordings?" in asked and f"Type {total} to confirm" in asked
     wrong = supervisor.post("/jobs/start/", {**form, "confirm": "1"}, HTTP_HX_REQUEST="true").content.decode()
     assert "That is not" in wrong and not Job.objects.exists()
 

@@ -54,14 +54,15 @@ def test_deleting_1000_recordings_end_to_end(client, worker):
     poll = supervisor.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert poll.status_code == 286 and "hx-trigger" not in poll.content.decode()
     assert json.loads(poll["HX-Trigger"]) == {"job-finished": {}}  # the table under the panel reloads without the rows
-    audited = AuditEvent.objects.get(action=Action.BULK_DELETE, detail__finished=True)
+    audited = AuditEvent.objects.get(action=Action.JOB_FINISHED)
     assert (audited.detail["deleted"], audited.user, audited.section) == (1000, job.owner, "recordings")
+    assert audited.detail["result"] == "Finished: 1,000 deleted."
 
 
 def test_exporting_20000_calls_end_to_end(client, worker):
     supervisor = sign_in_as(client, worker.emulator, SUPERVISOR)
     total = worker.emulator.get("/cdrs", limit=1).json()["total"]
-    supervisor.post("/jobs/start/", {"section": "calls", "action": "export", "query": "sort=-when"})
+    supervisor.post("/jobs/start/", {"section": "calls", "action": "export", "query": "sort=-when&legs=1", "confirm": "yes"})
     job = wait_for(lambda: finished(Job.objects.get().pk), timeout=120)
     assert job.status == "succeeded" and job.done == total == 20_000
 
@@ -70,7 +71,7 @@ def test_exporting_20000_calls_end_to_end(client, worker):
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["ID", "When", "Type", "From"] and len(rows) == total + 1
+    assert rows[0][:4] == ["ID", "When (UTC)", "Type", "From"] and len(rows) == total + 1
     newest = worker.emulator.get("/cdrs", limit=1, sort="calldate", dir="DESC").json()["data"][0]
     assert rows[1][0] == str(newest["id"])
     assert len({row[0] for row in rows[1:]}) == total  # no row twice

@@ -49,6 +49,7 @@ def test_services_profiles_and_volumes(compose):
         mounts = {v.split(":")[1] for v in services[name]["volumes"]}
         environment = services[name]["environment"]
         assert environment["EXPORT_DIR"] in mounts and environment["AUDIO_CACHE_DIR"] in mounts
+        assert environment["AUDIT_SPOOL_DIR"] in mounts  # spooled audit events survive a restart
         # replicas share state through the database, Redis (cache, broker) and the volumes only
         assert environment["REDIS_URL"].startswith("redis://redis:")
         assert environment["DATABASE_URL"].startswith("postgres://")
@@ -133,3 +134,17 @@ def test_readme_configuration_table_names_every_variable():
     table = readme[readme.index("## Configuration") : readme.index("## Connecting to the real VoIPstudio")]
     missing = sorted(name for name in env_example() if f"`{name}`" not in table)
     assert not missing, f"add to README's Configuration table: {missing}"
+
+
+def _seconds(duration: str) -> int:
+    match = re.fullmatch(r"(\d+)s", duration)
+    assert match, f"write stop_grace_period in seconds, not {duration!r}"
+    return int(match[1])
+
+
+def test_stopping_waits_for_gunicorn_and_celery_to_shut_down_gracefully(compose):
+    services = compose["services"]
+    graceful = int(re.search(r"--graceful-timeout (\d+)", ENTRYPOINT.read_text())[1])
+    assert _seconds(services["web"]["stop_grace_period"]) > graceful
+    assert _seconds(services["worker"]["stop_grace_period"]) >= 60
+    assert _seconds(services["beat"]["stop_grace_period"]) >= 10

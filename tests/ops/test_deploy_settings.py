@@ -63,7 +63,7 @@ def test_production_settings_use_redis_cache_manifest_static_files_and_proxy_hea
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "django.core.cache.backends.redis.RedisCache"
+    assert lines[0] == "voiphistory.ops.cache.ResilientRedisCache"  # Redis, degraded instead of down
     assert lines[1] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert lines[2] == "('HTTP_X_FORWARDED_PROTO', 'https')"
     assert lines[3] == "True True 31536000"

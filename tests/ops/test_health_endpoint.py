@@ -1,9 +1,11 @@
 """``/health/``: 200 with every part up; 503 naming the part when the database, Redis, the Celery
-worker or VoIPstudio is down. Redis, the worker and the emulator are real processes here."""
+worker or VoIPstudio is down; a burst of requests runs one round of checks. Redis, the worker and
+the emulator are real processes here."""
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,16 @@ from voiphistory import devstack
 from voiphistory.ops import checks
 
 HEALTH = "/health/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_checks(settings):
+    """Each test sees its own setup: no result kept from an earlier test, none kept between requests
+    unless the test asks for it."""
+    settings.HEALTH_CACHE_SECONDS = 0
+    checks._results.clear()
+    yield
+    checks._results.clear()
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +127,38 @@ def test_only_checks_the_named_parts(client, all_up):
     status, body = get_health(client, "?only=database,redis")
     assert status == 200 and set(body["checks"]) == {"database", "redis"}
     assert client.get(HEALTH + "?only=disk").status_code == 400
+
+
+def test_results_are_kept_for_a_while_then_checked_again(client, all_up):
+    all_up.HEALTH_CACHE_SECONDS = 3600
+    assert get_health(client, "?only=voipstudio")[0] == 200
+    all_up.VOIPSTUDIO_BASE_URL = f"http://127.0.0.1:{free_port()}/v1.2/voipstudio"
+    status, body = get_health(client, "?only=voipstudio")
+    assert status == 200 and body["checks"]["voipstudio"]["age_seconds"] >= 0  # the kept result
+    all_up.HEALTH_CACHE_SECONDS = 0
+    assert get_health(client, "?only=voipstudio")[0] == 503  # looked again
+
+
+def test_a_burst_of_requests_runs_each_check_once(all_up, monkeypatch):
+    from django.test import Client
+
+    all_up.HEALTH_CACHE_SECONDS = 3600
+    calls = []
+    released = threading.Event()
+
+    def slow_voipstudio():  # VoIPstudio answering slowly while 16 requests arrive
+        calls.append(1)
+        released.wait(10)
+        return None
+
+    monkeypatch.setitem(checks.CHECKS, "voipstudio", slow_voipstudio)
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(Client().get(HEALTH + "?only=voipstudio").status_code))
+               for _ in range(16)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    released.set()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * 16
+    assert len(calls) == 1

@@ -32,8 +32,9 @@ def test_every_usual_way_of_writing_a_uk_number_becomes_the_apis_e164_digits(wri
     assert normalise_number(written) == "447700900123"
 
 
-def test_a_national_number_takes_the_given_country_code():
-    assert normalise_number("0212 555 0101", country_code="1") == "12125550101"
+def test_a_national_number_takes_the_given_country():
+    assert normalise_number("(212) 555-0101", region="US") == "12125550101"
+    assert normalise_number("01 23 45 67 89", region="FR") == "33123456789"
     assert normalise_number("12125550101") == "12125550101"  # already E.164 digits: left alone
 
 

@@ -12,10 +12,11 @@ NOW = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
 
 def cdr(id, hour, type_, disposition="CONNECTED", *, day=3, root=True, src="447700900123", dst="442038467190",
-        destination="in", context="PSTN_CALL", user_id=None, billsec=0) -> Cdr:  # fmt: skip
+        destination="in", context="PSTN_CALL", user_id=None, billsec=0, parent=None) -> Cdr:  # fmt: skip
+    """A leg; ``parent`` is the id of the leg it continues (live ids here are the leg ids)."""
     return Cdr(id=id, calldate=datetime(2026, 3, day, hour, 5, tzinfo=UTC), type=type_, disposition=disposition,
                is_root=root, src=src, dst=dst, destination=destination, context=context, user_id=user_id,
-               billsec=billsec)  # fmt: skip
+               billsec=billsec, live_id=id, parent_live_id=parent)  # fmt: skip
 
 
 def test_periods_cut_the_supervisors_days_in_their_time_zone():
@@ -30,16 +31,17 @@ def test_periods_cut_the_supervisors_days_in_their_time_zone():
     assert period_of("7d", zone="UTC", now=NOW).table_query() == {"preset": "7d"}
 
 
-def test_calls_count_once_by_their_first_leg_and_talk_time_comes_from_the_people_on_them():
+def test_calls_count_once_however_many_legs_and_talk_time_comes_from_the_people_on_them():
     cdrs = [
         cdr(1, 9, "I", billsec=300),  # answered through the IVR: root leg…
-        cdr(2, 9, "I", root=False, user_id=201001, billsec=240, context="QUEUE"),  # …and the agent's leg
-        cdr(3, 9, "M", "RINGING", root=False, user_id=201002, context="QUEUE"),  # an agent who did not pick up
+        cdr(2, 9, "I", root=False, user_id=201001, billsec=240, context="QUEUE", parent=1),  # …and the agent's leg
+        cdr(3, 9, "M", "RINGING", root=False, user_id=201002, context="QUEUE", parent=1),  # an agent who did not pick up
         cdr(4, 10, "M", "RINGING", src="447700900555"),  # missed, never returned
         cdr(5, 11, "O", src="442038467190", dst="447700900123", destination="out", user_id=201002, billsec=60),
         cdr(6, 11, "I", "VM", src="447700900777"),  # went to voicemail
         cdr(7, 12, "O", src="10001", dst="10002", destination="out", context="USER_LOCAL", user_id=201001, billsec=99),
-        cdr(8, 13, "I", "CONNECTED", root=False, context="FOLLOW_ME", user_id=201003, billsec=50),
+        cdr(9, 13, "I", "CONNECTED", user_id=201003, billsec=50),  # the desk phone rang out…
+        cdr(8, 13, "I", "CONNECTED", root=False, context="FOLLOW_ME", user_id=201003, billsec=50, parent=9),  # …to the mobile
     ]
     monitors = [Monitor(id=1, timestamp=datetime(2026, 3, 3, 9, 6, tzinfo=UTC), cx_score=80, sentiment=Sentiment.POSITIVE),
                 Monitor(id=2, timestamp=datetime(2026, 3, 3, 9, 40, tzinfo=UTC), cx_score=60, sentiment=Sentiment.NEGATIVE),
@@ -47,10 +49,11 @@ def test_calls_count_once_by_their_first_leg_and_talk_time_comes_from_the_people
     overview = build(period_of("today", zone="UTC", now=NOW), now=NOW, cdrs=cdrs, monitors=monitors,
                      user_names={201001: "Ann Agent"}, new_voicemail=3)  # fmt: skip
     assert (overview.inbound[9], overview.missed[10], overview.outbound[11], overview.inbound[11]) == (1, 1, 1, 1)
-    assert overview.calls == 4  # internal calls and later legs are not counted
-    assert overview.inbound_calls == 3 and overview.answered_inbound == 1
-    assert overview.talk_legs == 2 and overview.average_talk_seconds == 150  # agent leg 240 s, outbound 60 s
-    assert [(u.name, u.calls) for u in overview.users] == [("Ann Agent", 1), ("User 201002", 1)]
+    assert (overview.outbound[12], overview.inbound[13]) == (1, 1)  # an internal call is a call the table lists too
+    assert overview.calls == 6  # later legs are not calls
+    assert overview.inbound_calls == 4 and overview.answered_inbound == 2
+    assert overview.talked_calls == 4 and overview.talk_seconds == 240 + 60 + 99 + 50  # follow-me talk once
+    assert [(u.name, u.calls) for u in overview.users] == [("Ann Agent", 2), ("User 201002", 1), ("User 201003", 1)]
     assert overview.cx_average[9] == 70 and overview.sentiments[9] == [1, 0, 1] and overview.recordings == 2
     assert overview.new_voicemail == 3
     assert overview.not_returned == 1 and overview.followups[0].missed.number == "447700900555"

@@ -74,6 +74,7 @@ def csrf_client(dashboard, db) -> Client:
 class Sent:
     method: str
     url: str
+    body: bytes | None = None  # what a write carried, for tests that check only changes are sent
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def upstream_log(monkeypatch) -> list[Sent]:
     original = HTTPAdapter.send
 
     def send(self, request, **kwargs):
-        sent.append(Sent(request.method, request.url))
+        sent.append(Sent(request.method, request.url, request.body if isinstance(request.body, bytes) else None))
         return original(self, request, **kwargs)
 
     monkeypatch.setattr(HTTPAdapter, "send", send)

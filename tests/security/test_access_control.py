@@ -16,7 +16,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from tests.conftest import AGENT, DEMO_PASSWORD, SUPERVISOR, sign_in_as
-from tests.security.conftest import ROUTES
+from tests.recording_form import opened_form
+from tests.security.conftest import ROUTES, upstream_log  # noqa: F401  (the fixture)
 from voiphistory.accounts import tokens, upstream
 
 # The only views anyone may reach signed out: signing in (two steps), signing out (a lapsed
@@ -91,31 +92,35 @@ def _where(**conditions) -> str:
 
 
 @pytest.mark.parametrize(("slug", "path"), [("calls", "/cdrs"), ("recordings", "/monitors"), ("voicemail", "/voicemessages")])
-def test_an_agents_crafted_delete_is_refused_upstream_in_every_section(agent, dashboard, slug, path):
+def test_an_agents_crafted_delete_is_refused_by_the_dashboard_in_every_section(agent, dashboard, upstream_log, slug, path):
     item = dashboard.get(path, limit=1).json()["data"][0]
+    upstream_log.clear()
     page = agent.post(f"/{slug}/{item['id']}/delete/", {"next": f"/{slug}/"})
-    assert page.status_code == 200 and "refused this for your account" in page.content.decode()
+    assert page.status_code == 403 and "read-only" in page.content.decode()
+    assert upstream_log == []  # refused here: VoIPstudio was not even asked
     assert dashboard.get(f"{path}/{item['id']}").status_code == 200
 
 
-def test_an_agents_crafted_recording_edit_changes_nothing(agent, dashboard):
+def test_an_agents_crafted_recording_edit_changes_nothing(agent, dashboard, upstream_log):
     monitor = dashboard.get("/monitors", limit=1).json()["data"][0]
     data = {"summary": "agent was here", "transcript": "", "transcript_speakers": "", "sentiment": "1", "cx_score": "1"}
-    html = agent.post(f"/recordings/{monitor['id']}/edit/", data).content.decode()
-    assert "refused this for your account" in html and 'name="summary"' in html
+    upstream_log.clear()
+    response = agent.post(f"/recordings/{monitor['id']}/edit/", data)
+    assert response.status_code == 403 and "read-only" in response.content.decode() and upstream_log == []
+    assert agent.get(f"/recordings/{monitor['id']}/edit/").status_code == 403  # nor is the form theirs to open
     assert dashboard.get(f"/monitors/{monitor['id']}").json()["data"] == monitor
 
 
 def test_an_agents_crafted_voicemail_move_changes_nothing(agent, dashboard):
-    inbox = dashboard.get("/voicemessages", limit=2, filter=_where(folder=1)).json()["data"]
+    inbox = dashboard.get("/voicemessages", limit=2, filter=_where(folder=dashboard.code("folder", "INBOX"))).json()["data"]
     response = agent.post("/voicemail/move/", {"ids": [m["id"] for m in inbox], "folder": "Work"}, follow=True)
-    assert "refused this for your account" in response.content.decode()
-    assert [dashboard.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == [1, 1]
+    assert "Your account is read-only" in response.content.decode()  # refused before VoIPstudio is asked
+    assert [dashboard.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == [m["folder"] for m in inbox]
 
 
 def test_an_agent_session_cannot_make_itself_a_supervisor(agent, dashboard):
-    """``can_write`` only hides buttons; VoIPstudio's own roles decide. Even a session edited to claim
-    write access (were it possible) is refused upstream."""
+    """The dashboard refuses agents from the roles /me reported at sign-in; behind that, VoIPstudio's
+    own roles decide. Even a session edited to claim write access (were it possible) is refused upstream."""
     session = agent.session
     state = session[upstream.SESSION_KEY]
     state["account"]["can_write"] = True
@@ -162,18 +167,16 @@ def test_views_that_go_back_to_next_stay_on_site(agent, dashboard, next_url):
     ]
     for response in responses:
         assert response.status_code == 302 and _on_site(response["Location"]), response["Location"]
-    assert _links_on_site(agent.get(f"/recordings/{monitor['id']}/delete/", {"next": next_url}).content.decode())
+    supervisor = sign_in_as(Client(), dashboard, SUPERVISOR)  # the confirm step is not an agent's to see
+    assert _links_on_site(supervisor.get(f"/recordings/{monitor['id']}/delete/", {"next": next_url}).content.decode())
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_a_saved_recording_edit_never_redirects_off_site(supervisor, dashboard, next_url):
     """This was an open redirect: the edit form's ``next`` went straight into the redirect."""
     monitor = dashboard.get("/monitors", limit=1).json()["data"][0]
-    data = {"summary": monitor["summary"] or "", "transcript": monitor["transcript"] or "",
-            "transcript_speakers": monitor["transcript_speakers"] or "",
-            "sentiment": "" if monitor["sentiment"] is None else str(monitor["sentiment"]),
-            "cx_score": "" if monitor["cx_score"] is None else str(monitor["cx_score"]), "next": next_url}  # fmt: skip
-    response = supervisor.post(f"/recordings/{monitor['id']}/edit/", data)  # saves the same values back
+    data = opened_form(supervisor, monitor["id"], next=next_url)
+    response = supervisor.post(f"/recordings/{monitor['id']}/edit/", data)  # nothing changed: nothing sent
     assert response.status_code == 302 and response["Location"] == "/recordings/"
     assert dashboard.get(f"/monitors/{monitor['id']}").json()["data"] == monitor
 

@@ -154,7 +154,9 @@ def _filters_sent(upstream_log, path: str) -> list[dict]:
 def test_a_search_reaches_the_api_only_as_one_json_value(supervisor, upstream_log, q):
     supervisor.get("/calls/")  # the user directory is cached from here on
     upstream_log.clear()
-    response = supervisor.get("/calls/", {"q": q, "from_number": "+44 20 7946-0000", "sort": "duration"}, **HTMX)
+    # Every leg: the API filters them (one row per call filters whole calls here, never upstream)
+    response = supervisor.get("/calls/", {"q": q, "from_number": "+44 20 7946-0000", "sort": "duration", "legs": "1"},
+                              **HTMX)  # fmt: skip
     assert response.status_code == 200
     filters = _filters_sent(upstream_log, "/cdrs")
     assert sorted(filters, key=str) == [{"property": "clid", "operator": "like", "value": q},
@@ -164,13 +166,14 @@ def test_a_search_reaches_the_api_only_as_one_json_value(supervisor, upstream_lo
     assert set(query) == {"filter", "sort", "dir", "page", "limit"} and query["sort"] == ["duration"]
 
 
-def test_typed_filters_reach_the_api_as_typed_json_values(supervisor, upstream_log):
+def test_typed_filters_reach_the_api_as_typed_json_values(supervisor, dashboard, upstream_log):
+    positive = dashboard.code("sentiment", "positive")  # the profile's number, as the filter offers it
     supervisor.get("/recordings/")
     upstream_log.clear()
-    supervisor.get("/recordings/", {"min_cx": "10", "max_cx": "90", "sentiment": "2", "min_duration": "5"}, **HTMX)
+    supervisor.get("/recordings/", {"min_cx": "10", "max_cx": "90", "sentiment": str(positive), "min_duration": "5"}, **HTMX)
     filters = _filters_sent(upstream_log, "/monitors")
     assert {"property": "cx_score", "operator": "gte", "value": 10} in filters
-    assert {"property": "sentiment", "operator": "eq", "value": 2} in filters
+    assert {"property": "sentiment", "operator": "eq", "value": positive} in filters
     assert {"property": "duration", "operator": "gte", "value": 5} in filters
     assert all(set(f) == {"property", "operator", "value"} for f in filters)
 

@@ -571,8 +571,8 @@ def test_trace_notes_dictionaries_and_csv_export(mock, client):
     mock.get(f"{BASE}/cdrs/dictionaries", json={"data": {"type": [{"value": "O", "label": "Outbound"}]}})
     mock.get(f"{BASE}/users/3/cdrs.csv", json={"data": {"id": 3, "email": "u@x"}, "links": {}})
     assert client.cdrs.trace(5).startswith("INVITE sip:1@x")
-    assert client.cdrs.notes(5)[0].note == "hi"
-    assert client.cdrs.dictionaries() == {"type": [{"value": "O", "label": "Outbound"}]}
+    assert client.cdrs.notes(5)[0].text == "hi"
+    assert client.cdrs.dictionaries() == {"type": {"O": "Outbound"}}
     assert client.users.request_cdrs_csv(3).email == "u@x"
 
 

@@ -30,10 +30,14 @@ class VoipstudioSessionMiddleware:
         if request.user.is_authenticated and request.account is None:
             return self._back_to_sign_in(request, "Please sign in with your VoIPstudio account.")
         zone = request.session.get(TIME_ZONE_KEY)
-        if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+        if zone and (known := _known_zone(zone)) is not None:
+            timezone.activate(known)
         else:
             timezone.deactivate()
+            if zone:  # saved under another tz database: say so once and fall back to UTC
+                del request.session[TIME_ZONE_KEY]
+                messages.warning(request, f"The time zone {zone!r} is not known here, so times are shown in UTC. "
+                                          "Choose your time zone in Preferences.")  # fmt: skip
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -53,6 +57,13 @@ class VoipstudioSessionMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(response.url)
         return response
+
+
+def _known_zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

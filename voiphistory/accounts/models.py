@@ -15,3 +15,21 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.time_zone})"
+
+
+class SignInFailure(models.Model):
+    """One wrong password or two-factor code, for an email or from an address (both hashed).
+
+    Counted in the database, not the cache, so throttling holds while Redis is down and every web
+    replica sees the same counts (accounts/throttle.py)."""
+
+    class Scope(models.TextChoices):
+        EMAIL = "email"
+        ADDRESS = "address"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=64)  # sha256 of the lower-cased email or of the address
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="sign_in_failure_lookup")]

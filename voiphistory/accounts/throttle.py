@@ -1,20 +1,25 @@
-"""Sign-in throttling: failed passwords are counted per client IP and per email in the shared
-cache (Redis in production, so every web replica sees the same counts) for a fixed window.
+"""Sign-in throttling: wrong passwords and wrong two-factor codes are counted per email and per
+client address for a fixed window; past a limit, sign-in is refused for a while (HTTP 429)
+before VoIPstudio is even asked.
 
-When the cache is down, sign-in stays possible (VoIPstudio throttles its own logins too).
+Failures are rows in the database (``SignInFailure``), so the counts are shared by every web
+replica and keep counting while the cache (Redis) is down. A completed sign-in clears the email's
+count; a right password alone does not when a code is still to come.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from voiphistory.accounts.models import SignInFailure
+
+Scope = SignInFailure.Scope
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -27,42 +32,39 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _keys(request: HttpRequest, email: str) -> list[tuple[str, int]]:
-    email_hash = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _keys(request: HttpRequest, email: str) -> list[tuple[str, str, int]]:
     return [
-        (f"sign-in-failures:email:{email_hash}", settings.SIGN_IN_MAX_FAILURES_PER_EMAIL),
-        (f"sign-in-failures:ip:{ip_hash}", settings.SIGN_IN_MAX_FAILURES_PER_IP),
+        (Scope.EMAIL, _hash(email.strip().lower()), settings.SIGN_IN_MAX_FAILURES_PER_EMAIL),
+        (Scope.ADDRESS, _hash(client_ip(request)), settings.SIGN_IN_MAX_FAILURES_PER_IP),
     ]
+
+
+def _window_start():
+    return timezone.now() - timedelta(seconds=settings.SIGN_IN_LOCKOUT_SECONDS)
 
 
 def blocked_for(request: HttpRequest, email: str) -> int:
     """Minutes until another attempt is allowed (0: allowed now)."""
-    try:
-        counts = cache.get_many([key for key, _ in _keys(request, email)])
-    except Exception:  # noqa: BLE001 - a cache outage must not lock everybody out
-        logger.warning("sign-in throttle: cache unavailable, not throttling", exc_info=True)
-        return 0
-    if any(counts.get(key, 0) >= limit for key, limit in _keys(request, email)):
-        return max(1, math.ceil(settings.SIGN_IN_LOCKOUT_SECONDS / 60))
+    since = _window_start()
+    for scope, key, limit in _keys(request, email):
+        if SignInFailure.objects.filter(scope=scope, key=key, created_at__gte=since).count() >= limit:
+            return max(1, math.ceil(settings.SIGN_IN_LOCKOUT_SECONDS / 60))
     return 0
 
 
 def failed(request: HttpRequest, email: str) -> None:
-    try:
-        for key, _ in _keys(request, email):
-            cache.add(key, 0, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("sign-in throttle: cache unavailable, failure not counted", exc_info=True)
+    """Count a wrong password or code (and forget this email's and address's expired ones)."""
+    keys = _keys(request, email)
+    for scope, key, _ in keys:
+        SignInFailure.objects.filter(scope=scope, key=key, created_at__lt=_window_start()).delete()
+    SignInFailure.objects.bulk_create(SignInFailure(scope=scope, key=key) for scope, key, _ in keys)
 
 
 def succeeded(request: HttpRequest, email: str) -> None:
-    """A right password clears that email's count (the IP's stays: one office shares an IP)."""
-    try:
-        cache.delete(_keys(request, email)[0][0])
-    except Exception:  # noqa: BLE001
-        logger.warning("sign-in throttle: cache unavailable", exc_info=True)
+    """A completed sign-in clears that email's count (the address's stays: one office shares one)."""
+    scope, key, _ = _keys(request, email)[0]
+    SignInFailure.objects.filter(scope=scope, key=key).delete()

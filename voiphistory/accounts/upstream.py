@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from voiphistory.accounts import tokens
-from voiphistory.voipstudio import VoipstudioClient, build_session
+from voiphistory.voipstudio import Codes, VoipstudioClient, build_session
 
 SESSION_KEY = "voipstudio"
 _lock = threading.Lock()
@@ -59,7 +59,14 @@ def api_client(token: str | None = None) -> VoipstudioClient:
         backoff=settings.VOIPSTUDIO_BACKOFF,
         max_path_length=settings.VOIPSTUDIO_MAX_PATH_LENGTH,
         session=shared_session(),
+        codes=configured_codes(),
     )
+
+
+def configured_codes() -> Codes:
+    """What voicemail folder numbers and sentiment codes mean, as the settings say (read on each
+    call, so a test's ``settings`` override takes effect)."""
+    return Codes(folders=settings.VOIPSTUDIO_VOICEMAIL_FOLDERS, sentiments=settings.VOIPSTUDIO_SENTIMENTS)
 
 
 def remember(request: HttpRequest, *, token: str, token_name: str, account: Account) -> None:

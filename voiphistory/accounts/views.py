@@ -45,11 +45,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except VoipstudioError as exc:
             form.add_error(None, _not_answering(exc))
         else:
-            throttle.succeeded(request, email)
-            if result.needs_code:
+            if result.needs_code:  # the count is cleared once the code is right too
                 request.session[PENDING_KEY] = {"nonce": result.nonce, "email": email, "attempts": 0}
                 return redirect(_with_next(reverse("accounts:two_factor"), next_url))
             if (error := _finish(request, result.session_token)) is None:
+                throttle.succeeded(request, email)
                 return _signed_in(next_url)
             form.add_error(None, error)
     return render(request, "accounts/sign_in.html", _page(form, next_url))
@@ -68,9 +68,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next(reverse("accounts:sign_in"), next_url))
     form = TwoFactorForm(request.POST or None)
     if form.is_valid():
+        # Wrong codes count like wrong passwords, per email and address, across sign-ins.
+        if minutes := throttle.blocked_for(request, pending["email"]):
+            request.session.pop(PENDING_KEY, None)
+            form.add_error(None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again.")
+            return render(request, "accounts/two_factor.html", _page(form, next_url) | {"email": pending["email"]},
+                          status=429)  # fmt: skip
         try:
             token = services.sign_in_two_factor(code=form.cleaned_data["code"], nonce=pending["nonce"])
         except services.WrongCode:
+            throttle.failed(request, pending["email"])
             pending["attempts"] += 1
             request.session[PENDING_KEY] = pending
             if pending["attempts"] >= MAX_CODE_ATTEMPTS:
@@ -83,6 +90,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[PENDING_KEY]
             if (error := _finish(request, token)) is None:
+                throttle.succeeded(request, pending["email"])
                 return _signed_in(next_url)
             return _start_over(request, next_url, error)
     context = _page(form, next_url) | {"email": pending["email"]}

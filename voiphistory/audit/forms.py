@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from django import forms
 from django.utils import timezone
 
 from voiphistory.audit.models import Action
+from voiphistory.history.dates import DayField, day_bounds
 
 PAGE_SIZE = 50
 
@@ -16,8 +15,8 @@ class AuditQuery(forms.Form):
     user = forms.CharField(label="Person (email)", required=False, max_length=254,
                            widget=forms.TextInput(attrs={"type": "search", "placeholder": "name@example.com"}))  # fmt: skip
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any"), *Action.choices])
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label="From", required=False)  # the days the tables accept, so year 1 is an error here too
+    end = DayField(label="To", required=False)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict:
@@ -34,10 +33,11 @@ class AuditQuery(forms.Form):
             lookups["email__icontains"] = data["user"]
         if data.get("action"):
             lookups["action"] = data["action"]
-        if data.get("start"):
-            lookups["created_at__gte"] = datetime.combine(data["start"], time.min, zone)
-        if data.get("end"):
-            lookups["created_at__lt"] = datetime.combine(data["end"] + timedelta(days=1), time.min, zone)
+        start, end = day_bounds(data.get("start"), data.get("end"), zone)
+        if start:
+            lookups["created_at__gte"] = start
+        if end:
+            lookups["created_at__lt"] = end
         return lookups
 
     @property

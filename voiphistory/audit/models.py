@@ -22,8 +22,13 @@ class Action(models.TextChoices):
     EDIT = "edit", "Edited"
     MOVE = "move", "Moved"
     DELETE = "delete", "Deleted"
-    BULK_DELETE = "bulk_delete", "Bulk delete"
-    EXPORT = "export", "Exported"
+    # A background job: "requested" when it is started, then exactly one outcome when it ends.
+    BULK_DELETE = "bulk_delete", "Bulk delete requested"
+    EXPORT = "export", "Export requested"
+    JOB_FINISHED = "job_finished", "Job finished"
+    JOB_FAILED = "job_failed", "Job failed"
+    JOB_CANCELLED = "job_cancelled", "Job cancelled"
+    JOB_REFUSED = "job_refused", "Job refused"  # ended before acting: VoIPstudio refused, or the scope changed
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -1,13 +1,22 @@
 """Writing the audit trail: ``record`` is the only way in. Keyword-only, typed, never raises into a
-page for a reason of its own (a broken audit write is logged loudly, and the action stands)."""
+page for a reason of its own, and never drops an event: a write the database refuses (locked,
+restarting) is retried a few times, then spooled to a file and written with the next event that
+gets through (the action itself stands either way)."""
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
+import os
+import time
+import uuid
 from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest
@@ -18,6 +27,7 @@ from voiphistory.audit.models import Action, AuditEvent
 logger = logging.getLogger(__name__)
 SESSION_KEY = "audit_once"
 MAX_REMEMBERED = 500  # "once per session" keys kept; older ones are forgotten (and re-recorded)
+RETRY_DELAYS = (0.1, 0.4, 1.0)  # seconds between attempts: SQLite's lock, a PostgreSQL failover
 
 
 def record(
@@ -72,13 +82,71 @@ def record(
         client_ip=_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:300] if request is not None else "",
     )
-    try:
-        with transaction.atomic():  # a savepoint: a failed write must not spoil a caller's transaction
-            event.save()
-    except DatabaseError:
-        logger.exception("audit: could not record %s %s %s by %s", action, section, ids, event.email)
+    if not _save(event):
+        _spool(event)
         return None
+    _drain_spool()
     return event
+
+
+def _save(event: AuditEvent) -> bool:
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            with transaction.atomic():  # a savepoint: a failed write must not spoil a caller's transaction
+                event.save()
+            return True
+        except DatabaseError:
+            if delay is None:
+                return False
+            logger.warning("audit: the database refused an event, retrying in %g s", delay, exc_info=True)
+            time.sleep(delay)
+    return False
+
+
+# -- the spool: events the database refused, kept until it takes them -----------------------------
+
+_FIELDS = ("user_id", "email", "customer_id", "action", "section", "object_ids", "detail", "client_ip", "user_agent")
+
+
+def _spool_dir() -> Path:
+    return Path(settings.AUDIT_SPOOL_DIR)
+
+
+def _spool(event: AuditEvent) -> None:
+    """One JSON line per event in a file of this process's own (appends from two processes never mix)."""
+    line = json.dumps({**{name: getattr(event, name) for name in _FIELDS}, "created_at": event.created_at.isoformat()})
+    directory = _spool_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / f"pending-{os.getpid()}.jsonl").open("a", encoding="utf-8") as spool:
+        spool.write(line + "\n")
+    logger.error("audit: the database refused an event after %d attempts; kept in %s until it is back: %s %s %s by %s",
+                 len(RETRY_DELAYS) + 1, directory, event.action, event.section, event.object_ids, event.email)  # fmt: skip
+
+
+def _drain_spool() -> None:
+    """Write every spooled event (each file is claimed by renaming it, so one process writes it)."""
+    directory = _spool_dir()
+    if not directory.is_dir():
+        return
+    for pending in sorted(directory.glob("pending-*.jsonl")):
+        claimed = pending.with_name(f"claimed-{uuid.uuid4().hex}.jsonl")
+        try:
+            pending.rename(claimed)
+        except FileNotFoundError:  # another process claimed it first
+            continue
+        events = [_event_from(json.loads(line)) for line in claimed.read_text(encoding="utf-8").splitlines() if line]
+        try:
+            with transaction.atomic():
+                AuditEvent.objects.bulk_create(events)
+        except DatabaseError:
+            claimed.rename(pending.with_name(f"pending-{uuid.uuid4().hex}.jsonl"))  # next time
+            return
+        claimed.unlink()
+        logger.warning("audit: wrote %d spooled event(s) from %s", len(events), pending.name)
+
+
+def _event_from(data: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(**{name: data[name] for name in _FIELDS}, created_at=datetime.fromisoformat(data["created_at"]))
 
 
 def _first_time(request: HttpRequest, key: str) -> bool:

@@ -118,6 +118,9 @@ class Note(models.Model):
 
 
 class Monitor(models.Model):
+    # Canonical sentiment; the API shows it as the dialect codes it (dialects.py).
+    NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
+
     id = models.BigIntegerField(primary_key=True)
     customer_id = models.BigIntegerField()
     call_id = models.BigIntegerField()
@@ -153,7 +156,9 @@ class Monitor(models.Model):
 
 
 class VoiceMessage(models.Model):
-    FOLDERS = {1: "INBOX", 2: "Old", 3: "Work", 4: "Family", 5: "Friends"}
+    # Canonical folders (Asterisk's); each dialect numbers them its own way (dialects.py).
+    INBOX, OLD, WORK, FAMILY, FRIENDS, URGENT = 1, 2, 3, 4, 5, 6
+    FOLDERS = {INBOX: "INBOX", OLD: "Old", WORK: "Work", FAMILY: "Family", FRIENDS: "Friends", URGENT: "Urgent"}
 
     id = models.BigIntegerField(primary_key=True)
     customer_id = models.BigIntegerField()
@@ -177,6 +182,9 @@ class VoiceMessage(models.Model):
 
 
 class Chat(models.Model):
+    # Canonical states; the API shows them as the dialect codes them (dialects.py).
+    QUEUED, ACTIVE, CLOSED, MISSED, ABANDONED = 0, 1, 2, 3, 4
+
     id = models.BigIntegerField(primary_key=True)
     created_at = models.CharField(max_length=19)
     customer_id = models.BigIntegerField()

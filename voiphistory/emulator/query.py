@@ -2,7 +2,8 @@
 
 ``filter`` is a JSON array of ``{"property","operator","value"}`` objects, ANDed. Operators verified
 live: eq, like, gt, gte, lt, lte. Anything else (``between`` included), a property the resource does
-not have, or a value of the wrong type answers 400 "Filtration error", as the live API does.
+not have, or a value of the wrong type answers 400 "Filtration error", as the live API does. Coded
+fields (voicemail folder, sentiment, chat state) compare in the active dialect's coding (dialects.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import OrderBy
 
+from voiphistory.emulator import dialects
 from voiphistory.emulator.errors import ApiError
 from voiphistory.emulator.resources import Resource
 
@@ -85,6 +88,9 @@ def _filter_condition(item: object, resource: Resource) -> Q:
         return Q(**{f"{attr}__isnull": True})
     if isinstance(value, (dict, list)):
         raise ApiError(400, _FILTRATION_ERROR, field=prop)
+    codes = dialects.active().coded(resource.name, prop)
+    if codes is not None:  # given in the dialect's coding; stored canonically
+        return Q(**{f"{attr}__in": codes.stored(operator, value, prop)})
     if operator == "like":
         # Clients send either a bare fragment or an SQL pattern; both mean "contains".
         return Q(**{f"{attr}__icontains": str(value).strip("%")})
@@ -122,7 +128,7 @@ def _date_value(text: str, prop: str) -> str:
     raise ApiError(400, _FILTRATION_ERROR, field=prop)
 
 
-def parse_sort(raw: str | None, direction: str | None, resource: Resource) -> tuple[str, ...]:
+def parse_sort(raw: str | None, direction: str | None, resource: Resource) -> tuple[str | OrderBy, ...]:
     """``sort=calldate&dir=ASC``, ``sort=-calldate``, or ExtJS's ``[{"property","direction"}]``."""
     prop, descending = "id", True
     if raw:
@@ -144,6 +150,10 @@ def parse_sort(raw: str | None, direction: str | None, resource: Resource) -> tu
         raise ApiError(400, "Sorting error", field=prop)
     attr = resource.fields[prop]
     sign = "-" if descending else ""
+    codes = dialects.active().coded(resource.name, prop)
+    if codes is not None:  # in the order of the values the dialect shows, not the stored ones
+        key = codes.sort_key(attr)
+        return (key.desc(nulls_last=True) if descending else key.asc(nulls_first=True), f"{sign}id")
     return (f"{sign}{attr}",) if attr == "id" else (f"{sign}{attr}", f"{sign}id")
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from voiphistory.emulator import dialects
 from voiphistory.emulator import models as m
 
 # Columns that exist for the emulator's bookkeeping and never appear in the API.
@@ -43,13 +44,13 @@ class Resource:
         return self.model._meta.get_field(self.fields[api_name]).get_internal_type()
 
     def serialise(self, rows: list[dict]) -> list[dict]:
-        """Rows from ``queryset.values(*self.fields.values())`` → API dicts."""
+        """Rows from ``queryset.values(*self.fields.values())`` → API dicts, in the active dialect."""
         renames = [(api, attr) for api, attr in self.fields.items() if api != attr]
         if renames:
             for row in rows:
                 for api, attr in renames:
                     row[api] = row.pop(attr)
-        return rows
+        return dialects.active().serialise(self.name, rows)
 
 
 CDRS = Resource("cdrs", m.Cdr, "calldate")
@@ -70,11 +71,8 @@ USERS = Resource(
 )
 
 
-# Coded values with labels, served by the */dictionaries endpoints to fill a dashboard's choices.
-def _choices(pairs: dict[str, str]) -> list[dict[str, str]]:
-    return [{"value": value, "label": label} for value, label in pairs.items()]
-
-
+# Coded values with labels, served by the */dictionaries endpoints to fill a dashboard's choices
+# (each dialect writes a field's pairs its own way: dialects.Dialect.dictionary).
 CDR_TYPES = {"O": "Outbound", "I": "Inbound", "M": "Missed"}
 CDR_DISPOSITIONS = {
     "INITIAL": "Initial", "RINGING": "Ringing (not answered)", "CONNECTED": "Connected",
@@ -97,13 +95,13 @@ MEDIASESSION_STATUSES = {"active": "Active", "ended": "Ended", "failed": "Failed
 
 DICTIONARIES = {
     "cdrs": {
-        "type": _choices(CDR_TYPES),
-        "disposition": _choices(CDR_DISPOSITIONS),
-        "destination": _choices(CDR_DESTINATIONS),
-        "context": _choices(CDR_CONTEXTS),
-        "t_cause": _choices(T_CAUSES),
+        "type": CDR_TYPES,
+        "disposition": CDR_DISPOSITIONS,
+        "destination": CDR_DESTINATIONS,
+        "context": CDR_CONTEXTS,
+        "t_cause": T_CAUSES,
     },
-    "msdrs": {"type": _choices(MSDR_TYPES), "t_cause": _choices(T_CAUSES)},
-    "sms": {"type": _choices(SMS_TYPES), "result": _choices(SMS_RESULTS)},
-    "mediasessions": {"type": _choices(MSDR_TYPES), "status": _choices(MEDIASESSION_STATUSES)},
+    "msdrs": {"type": MSDR_TYPES, "t_cause": T_CAUSES},
+    "sms": {"type": SMS_TYPES, "result": SMS_RESULTS},
+    "mediasessions": {"type": MSDR_TYPES, "status": MEDIASESSION_STATUSES},
 }

@@ -1538,7 +1538,7 @@ class _Generator:
             "sip_endpoint_id": row["sip_endpoint_id"], "size": mp3_size(duration), "src": row["src"],
             "src_id": row["src_id"], "src_name": row["src_name"], "summary": summary, "timestamp": ts_text,
             "transcript": "\n".join(lines), "transcript_speakers": json.dumps(speakers, ensure_ascii=False),
-            "metadata": metadata, "type": "call", "user_id": row["user_id"],
+            "metadata": metadata, "type": "I" if inbound else "O", "user_id": row["user_id"],
         })  # fmt: skip
         self.t[m.Conversation].add({
             "id": f"call-{monitor_id}", "channel": "call", "created_at": ts_text, "customer_id": CUSTOMER_ID,
@@ -1556,12 +1556,16 @@ class _Generator:
         ts = self._ts_of(row)
         seconds = row["billsec"] - 6
         age = self.end - ts
+        # Some callers flag their message urgent (Asterisk's "Urgent" folder). The draws are the same
+        # as before Urgent existed, so the rest of the data does not move.
+        urgent, inbox = m.VoiceMessage.URGENT, m.VoiceMessage.INBOX
         if age < 2 * 86400:
-            folder, is_new = 1, rng.random() < 0.9
+            r = rng.random()
+            folder, is_new = urgent if r < 0.08 else inbox, r < 0.9
         else:
             r = rng.random()
-            folder = 1 if r < 0.55 else (2 if r < 0.88 else 3)
-            is_new = folder == 1 and rng.random() < 0.75 or folder == 3 and rng.random() < 0.1
+            folder = (urgent if r < 0.04 else inbox) if r < 0.55 else (2 if r < 0.88 else 3)
+            is_new = folder in (inbox, urgent) and rng.random() < 0.75 or folder == 3 and rng.random() < 0.1
         number, name = c[self.P_NUMBER], c[self.P_NAME]
         ctx = self._context(c, owner, ts)
         self.t[m.VoiceMessage].add({
@@ -1665,6 +1669,8 @@ class _Generator:
             })  # fmt: skip
             at += rng.randint(8, 90) if state != 3 else rng.randint(20, 120)
         duration = at + rng.randint(5, 60)
+        if state == m.Chat.MISSED and open_now and len(messages) == 3:
+            state = m.Chat.ABANDONED  # the visitor gave up while the operators were busy
         ip = (f"2001:db8:{rng.randrange(0x10000):x}::{rng.randrange(1, 0x10000):x}" if random() < 0.1 else
               f"{choice(('192.0.2', '198.51.100', '203.0.113'))}.{rng.randrange(1, 255)}")  # fmt: skip
         website_id, site = _WEBSITES[0 if random() < 0.7 else 1]
@@ -1679,7 +1685,7 @@ class _Generator:
             "visitor_name": vname, "visitor_referer": choice(_REFERERS),
             "visitor_ua": choice(_BROWSERS), "website_id": website_id,
         })  # fmt: skip
-        if state in (2, 3):
+        if state in (m.Chat.CLOSED, m.Chat.MISSED, m.Chat.ABANDONED):
             cx = None
             if state == 2 and random() < 0.7:
                 neg, neu, _ = _TOPICS[topic]["sentiment"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from voiphistory.envconf import env_float, env_int, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +46,13 @@ TIME_ZONE = "UTC"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 # --- Dialect knobs (README.md, "The emulator") ----------------------------------------------
+# Which of the two dialects of the History reference this process speaks (dialects.py).
+EMULATOR_PROFILES = ("default", "reference")
+EMULATOR_PROFILE = env_str("EMULATOR_PROFILE", "default").strip().lower() or "default"
+if EMULATOR_PROFILE not in EMULATOR_PROFILES:
+    raise ImproperlyConfigured(
+        f"EMULATOR_PROFILE must be one of {', '.join(EMULATOR_PROFILES)}, got {env_str('EMULATOR_PROFILE', '')!r}"
+    )
 EMULATOR_DEFAULT_LIMIT = env_int("EMULATOR_DEFAULT_LIMIT", 25, minimum=1)
 EMULATOR_MAX_LIMIT = env_int("EMULATOR_MAX_LIMIT", 10000, minimum=1)
 EMULATOR_SESSION_IDLE_SECONDS = env_int("EMULATOR_SESSION_IDLE_SECONDS", 1800, minimum=1)

@@ -25,6 +25,20 @@ Trace format (``TRACE_CONTENT_TYPE``), one block per SIP message, in time order:
 
 :func:`parse_trace` reads that format back; ``parse_trace(trace_text(m)) == m`` exactly.
 
+The reference profile (dialects.py) writes the same messages in ngrep's ``-W byline`` layout
+instead (:func:`ngrep_text`, read back by :func:`parse_ngrep`), one block per message::
+
+    U 2024/05/06 09:15:02.000000 192.0.2.10:5060 -> 198.51.100.20:5060
+    INVITE sip:442071234567@198.51.100.20 SIP/2.0
+    ...
+    Content-Length: 0
+    <empty line: end of the SIP headers>
+    <empty line: end of the block>
+
+* ``U`` (UDP), then ``YYYY/MM/DD HH:MM:SS.ffffff`` (UTC, six fractional digits), then
+  ``SRC_IP:SRC_PORT -> DST_IP:DST_PORT``; then the message with LF line endings; then one empty line.
+* A block ends where the next ``U …`` header line starts (a SIP or SDP line never looks like one).
+
 The pcap (``PCAP_CONTENT_TYPE``) is classic libpcap (magic 0xa1b2c3d4, written little-endian,
 version 2.4, snaplen 65535, linktype 1): per message one Ethernet II / IPv4 / UDP frame whose
 payload is the UTF-8 message text, with stable made-up MACs (02:00 + the IPv4 address),
@@ -47,8 +61,10 @@ SIP_PORT = 5060
 OUTCOMES = ("answered", "busy", "no_answer", "cancelled", "voicemail")
 TRACE_SEPARATOR = "--"
 TRACE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+NGREP_TIME_FORMAT = "%Y/%m/%d %H:%M:%S.%f"
 
 _HEADER_RE = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}) (\S+):(\d+) -> (\S+):(\d+)")
+_NGREP_HEADER_RE = re.compile(r"U (\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6}) (\S+):(\d+) -> (\S+):(\d+)")
 _ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS"
 _EPOCH = datetime(1970, 1, 1)
 # codec name -> (RTP payload type, rtpmap encoding, fmtp parameters)
@@ -254,6 +270,44 @@ def parse_trace(text: str) -> list[SipMessage]:
         messages.append(SipMessage(datetime.strptime(head[1], TRACE_TIME_FORMAT), head[2], int(head[3]),
                                    head[4], int(head[5]), "".join(f"{x}\r\n" for x in lines[i + 1:end])))
         i = end + 1
+    return messages
+
+
+def _lines(m: SipMessage) -> list[str]:
+    """The message's lines without line endings (its last line, before the final CRLF, included)."""
+    lines = m.text.split("\r\n")
+    if lines[-1] != "" or any("\r" in line or "\n" in line for line in lines):
+        raise ValueError(f"cannot write {m.start_line!r}: CRLF-terminated lines needed")
+    return lines[:-1]
+
+
+def ngrep_text(messages: list[SipMessage]) -> str:
+    """Render messages in ngrep's byline layout (module docstring)."""
+    blocks = []
+    for m in messages:
+        lines = _lines(m)
+        if any(_NGREP_HEADER_RE.fullmatch(line) for line in lines):
+            raise ValueError(f"cannot write {m.start_line!r}: a line looks like an ngrep header")
+        head = f"U {m.timestamp.strftime(NGREP_TIME_FORMAT)} {m.src_ip}:{m.src_port} -> {m.dst_ip}:{m.dst_port}"
+        blocks.append("\n".join([head, *lines, ""]) + "\n")
+    return "".join(blocks)
+
+
+def parse_ngrep(text: str) -> list[SipMessage]:
+    """Read back the output of :func:`ngrep_text` (raises ValueError on malformed input)."""
+    lines = text.split("\n")
+    if lines.pop() != "":
+        raise ValueError("a trace ends with a newline")
+    starts = [i for i, line in enumerate(lines) if _NGREP_HEADER_RE.fullmatch(line)]
+    if lines and (not starts or starts[0] != 0):
+        raise ValueError(f"line 1: expected 'U TIME SRC:PORT -> DST:PORT', got {lines[0]!r}")
+    messages = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        head, body = _NGREP_HEADER_RE.fullmatch(lines[start]), lines[start + 1 : end]
+        if not body or body.pop() != "":
+            raise ValueError(f"line {start + 1}: block does not end with an empty line")
+        messages.append(SipMessage(datetime.strptime(head[1], NGREP_TIME_FORMAT), head[2], int(head[3]),
+                                   head[4], int(head[5]), "".join(f"{x}\r\n" for x in body)))
     return messages
 
 

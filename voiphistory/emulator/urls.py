@@ -1,10 +1,13 @@
-"""The emulated API, under both /v1.1/voipstudio/ and /v1.2/voipstudio/, plus /_emulator/ controls."""
+"""The emulated API, under both /v1.1/voipstudio/ and /v1.2/voipstudio/, plus /_emulator/ controls.
+
+``ref(…)`` marks what the History reference documents; the reference profile serves only that.
+"""
 
 from __future__ import annotations
 
-from django.urls import include, path, re_path
+from django.urls import URLPattern, include, path, re_path
 
-from voiphistory.emulator import faults
+from voiphistory.emulator import dialects, faults
 from voiphistory.emulator import resources as r
 from voiphistory.emulator import views_account as account
 from voiphistory.emulator import views_files as files
@@ -14,51 +17,72 @@ from voiphistory.emulator.errors import ApiError
 ID = r"(?P<id>[^/.]+)"
 IDS = r"(?P<ids>[^/.]+)"
 
+def ref(pattern: URLPattern, *methods: str) -> URLPattern:
+    """Mark a route the History reference documents, with the methods it documents for it."""
+    pattern.reference_methods = frozenset(methods)
+    return pattern
+
+
+ACCOUNT = ("GET", "POST", "PATCH", "PUT", "DELETE")  # login, 2FA, me, tokens: served as in default
+
 api = [
-    path("login", account.login),
-    path("login2fa", account.login_2fa),
-    path("logout", account.logout),
-    path("ping", account.ping),
-    path("me", account.me),
-    path("apitokens", account.api_tokens),
-    path("apitokens/<str:token>", account.api_token),
+    ref(path("login", account.login), *ACCOUNT),
+    ref(path("login2fa", account.login_2fa), *ACCOUNT),
+    ref(path("logout", account.logout), *ACCOUNT),
+    ref(path("ping", account.ping), *ACCOUNT),
+    ref(path("me", account.me), *ACCOUNT),
+    ref(path("apitokens", account.api_tokens), *ACCOUNT),
+    ref(path("apitokens/<str:token>", account.api_token), *ACCOUNT),
     # Calls
-    path("cdrs", views.cdrs),
-    path("cdrs/calltracking", views.collection, {"resource": r.CALLTRACKING_CDRS}),
-    path("calltracking/cdrs", views.collection, {"resource": r.CALLTRACKING_CDRS}),
-    path("cdrs/dictionaries", views.dictionaries, {"name": "cdrs"}),
-    re_path(rf"^cdrs/{ID}\.trace$", files.cdr_trace),
-    re_path(rf"^cdrs/{ID}\.pcap$", files.cdr_pcap),
-    re_path(rf"^cdrs/{ID}/notes$", views.cdr_notes),
-    re_path(rf"^cdrs/{IDS}$", views.item, {"resource": r.CDRS}),
+    ref(path("cdrs", views.cdrs), "GET", "PATCH", "DELETE"),
+    ref(path("cdrs/calltracking", views.collection, {"resource": r.CALLTRACKING_CDRS}), "GET"),
+    ref(path("calltracking/cdrs", views.collection, {"resource": r.CALLTRACKING_CDRS}), "GET"),
+    ref(path("cdrs/dictionaries", views.dictionaries, {"name": "cdrs"}), "GET"),
+    ref(re_path(rf"^cdrs/{ID}\.trace$", files.cdr_trace), "GET"),
+    ref(re_path(rf"^cdrs/{ID}\.pcap$", files.cdr_pcap), "GET"),
+    ref(re_path(rf"^cdrs/{ID}/notes$", views.cdr_notes), "GET"),
+    ref(re_path(rf"^cdrs/{IDS}$", views.item, {"resource": r.CDRS}), "GET"),  # no DELETE by id
     # Recordings
-    path("monitors", views.monitors),
-    re_path(rf"^monitors/{ID}\.mp3$", files.monitor_mp3),
-    re_path(rf"^monitors/{IDS}$", views.monitor),
+    ref(path("monitors", views.monitors), "GET", "DELETE"),
+    ref(re_path(rf"^monitors/{ID}\.mp3$", files.monitor_mp3), "GET"),
+    ref(re_path(rf"^monitors/{IDS}$", views.monitor), "GET", "PATCH", "DELETE"),
     # Voicemail
-    path("voicemessages", views.voicemessages),
-    re_path(rf"^voicemessages/{ID}\.mp3$", files.voicemessage_mp3),
-    re_path(rf"^voicemessages/{IDS}$", views.item, {"resource": r.VOICEMESSAGES}),
+    ref(path("voicemessages", views.voicemessages), "GET", "PATCH", "DELETE"),
+    ref(re_path(rf"^voicemessages/{ID}\.mp3$", files.voicemessage_mp3), "GET"),
+    ref(re_path(rf"^voicemessages/{IDS}$", views.item, {"resource": r.VOICEMESSAGES}), "GET", "DELETE"),
     # Chats
-    path("chats", views.collection, {"resource": r.CHATS}),
-    re_path(rf"^chats/{IDS}$", views.read_only_item, {"resource": r.CHATS}),
-    path("chatmsgs", views.chatmsgs),
-    re_path(rf"^chatmsgs/{IDS}$", views.item, {"resource": r.CHATMSGS}),
-    path("conversations", views.collection, {"resource": r.CONVERSATIONS}),
+    ref(path("chats", views.collection, {"resource": r.CHATS}), "GET"),
+    ref(re_path(rf"^chats/{IDS}$", views.read_only_item, {"resource": r.CHATS}), "GET"),
+    ref(path("chatmsgs", views.chatmsgs), "DELETE"),
+    ref(re_path(rf"^chatmsgs/{IDS}$", views.item, {"resource": r.CHATMSGS}), "DELETE"),
+    ref(path("conversations", views.collection, {"resource": r.CONVERSATIONS}), "GET"),
     # Media sessions
-    path("msdrs", views.collection, {"resource": r.MSDRS}),
-    path("msdrs/dictionaries", views.dictionaries, {"name": "msdrs"}),
-    re_path(rf"^msdrs/{ID}\.trace$", files.msdr_trace),
-    re_path(rf"^msdrs/{ID}\.pcap$", files.msdr_pcap),
-    re_path(rf"^msdrs/{IDS}$", views.read_only_item, {"resource": r.MSDRS}),
-    path("mediasessions/dictionaries", views.dictionaries, {"name": "mediasessions"}),
+    ref(path("msdrs", views.collection, {"resource": r.MSDRS}), "GET"),
+    ref(path("msdrs/dictionaries", views.dictionaries, {"name": "msdrs"}), "GET"),
+    ref(re_path(rf"^msdrs/{ID}\.trace$", files.msdr_trace), "GET"),
+    ref(re_path(rf"^msdrs/{ID}\.pcap$", files.msdr_pcap), "GET"),
+    ref(re_path(rf"^msdrs/{IDS}$", views.read_only_item, {"resource": r.MSDRS}), "GET"),
+    ref(path("mediasessions/dictionaries", views.dictionaries, {"name": "mediasessions"}), "GET"),
     # SMS, users, statements
     path("sms", views.collection, {"resource": r.SMS}),
-    path("sms/dictionaries", views.dictionaries, {"name": "sms"}),
+    ref(path("sms/dictionaries", views.dictionaries, {"name": "sms"}), "GET"),
     path("users", views.collection, {"resource": r.USERS}),
-    re_path(rf"^users/{ID}/cdrs\.csv$", views.user_cdrs_csv),
-    path("statements", views.statements),
+    ref(re_path(rf"^users/{ID}/cdrs\.csv$", views.user_cdrs_csv), "GET"),
+    ref(path("statements", views.statements), "DELETE"),
 ]
+
+
+def reference_only(patterns: list[URLPattern]) -> list[URLPattern]:
+    """The reference profile: only the marked routes, each answering only its documented methods."""
+    return [
+        URLPattern(p.pattern, dialects.reference_methods(p.callback, p.reference_methods), p.default_args, p.name)
+        for p in patterns
+        if hasattr(p, "reference_methods")
+    ]
+
+
+if dialects.active().reference_routes_only:
+    api = reference_only(api)
 
 urlpatterns = [
     re_path(r"^v1\.[12]/voipstudio/", include(api)),

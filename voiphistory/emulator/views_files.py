@@ -11,11 +11,12 @@ from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from voiphistory.emulator import dialects
 from voiphistory.emulator import resources as r
 from voiphistory.emulator.audio import CONTENT_TYPE as MP3_CONTENT_TYPE
 from voiphistory.emulator.audio import mp3_chunks, mp3_size
 from voiphistory.emulator.auth import api_endpoint
-from voiphistory.emulator.sip import PCAP_CONTENT_TYPE, TRACE_CONTENT_TYPE, SipCall, pcap_bytes, sip_dialog, trace_text
+from voiphistory.emulator.sip import PCAP_CONTENT_TYPE, TRACE_CONTENT_TYPE, SipCall, pcap_bytes, sip_dialog
 from voiphistory.emulator.views_resources import fetch_one
 
 _OUTCOME_BY_DISPOSITION = {"CONNECTED": "answered", "ON_HOLD": "answered", "VM": "voicemail"}
@@ -103,7 +104,7 @@ def _pcap(body: bytes) -> HttpResponse:
 
 @api_endpoint("GET")
 def cdr_trace(request: HttpRequest, id: str) -> HttpResponse:
-    return _text(trace_text(sip_dialog(_cdr_call(fetch_one(request, r.CDRS, id)))))
+    return _text(dialects.active().trace(sip_dialog(_cdr_call(fetch_one(request, r.CDRS, id)))))
 
 
 @api_endpoint("GET")
@@ -113,7 +114,7 @@ def cdr_pcap(request: HttpRequest, id: str) -> HttpResponse:
 
 @api_endpoint("GET")
 def msdr_trace(request: HttpRequest, id: str) -> HttpResponse:
-    return _text(trace_text(sip_dialog(_msdr_call(fetch_one(request, r.MSDRS, id)))))
+    return _text(dialects.active().trace(sip_dialog(_msdr_call(fetch_one(request, r.MSDRS, id)))))
 
 
 @api_endpoint("GET")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.http import HttpRequest, HttpResponse
 
+from voiphistory.emulator import dialects
 from voiphistory.emulator import resources as r
 from voiphistory.emulator.auth import api_endpoint
 from voiphistory.emulator.errors import ApiError, json_response, no_content
@@ -19,8 +20,8 @@ from voiphistory.emulator.resources import Resource
 from voiphistory.emulator.views_account import json_body
 
 _IDS = re.compile(r"^[1-9]\d{0,18}(,[1-9]\d{0,18})*$")
-_SENTIMENTS = {"negative": 0, "neutral": 1, "positive": 2}
-_FOLDERS_BY_NAME = {name.lower(): number for number, name in VoiceMessage.FOLDERS.items()}
+# PATCH takes the word in both dialects; the number a response shows is the dialect's (dialects.py).
+_SENTIMENTS = {"negative": Monitor.NEGATIVE, "neutral": Monitor.NEUTRAL, "positive": Monitor.POSITIVE}
 _MAX_TEXT = 65535
 
 
@@ -135,7 +136,8 @@ def collection(request: HttpRequest, resource: Resource) -> HttpResponse:
 
 @api_endpoint("GET")
 def dictionaries(request: HttpRequest, name: str) -> HttpResponse:
-    return json_response({"data": r.DICTIONARIES[name]})
+    write = dialects.active().dictionary
+    return json_response({"data": {field: write(pairs) for field, pairs in r.DICTIONARIES[name].items()}})
 
 
 # --- Single resources --------------------------------------------------------------------------
@@ -168,11 +170,9 @@ def monitor(request: HttpRequest, ids: str) -> HttpResponse:
 @api_endpoint("GET")
 def cdr_notes(request: HttpRequest, id: str) -> HttpResponse:
     cdr = fetch_one(request, r.CDRS, id)
-    notes = list(
-        Note.objects.filter(cdr_id=cdr["id"])
-        .order_by("created_at", "id")
-        .values("id", "cdr_id", "user_id", "user_name", "note", "created_at")
-    )
+    stored = Note.objects.filter(cdr_id=cdr["id"]).order_by("created_at", "id")
+    write = dialects.active().note
+    notes = [write(note) for note in stored.values("id", "cdr_id", "user_id", "user_name", "note", "created_at")]
     return json_response({"data": notes, "total": len(notes)})
 
 
@@ -236,16 +236,18 @@ def _cdr_changes(body: dict) -> dict:
 
 def _voicemessage_changes(body: dict) -> dict:
     errors = _reject_unknown(body, {"folder"})
-    folder = body.get("folder")
-    number = _FOLDERS_BY_NAME.get(str(folder).lower()) if isinstance(folder, str) else None
+    dialect = dialects.active()
+    number = dialect.folder_named(body.get("folder"))
     if number is None:
-        choices = ", ".join(VoiceMessage.FOLDERS.values())
+        choices = ", ".join(dialect.folder_names)
         errors.append({"field": "folder", "message": f"The value you selected is not a valid choice ({choices})."})
     if errors:
         raise ApiError(400, "Validation error", errors=errors)
     changes: dict[str, object] = {"folder": number}
-    if number == 2:  # Asterisk's "Old" folder holds heard messages
+    if number == VoiceMessage.OLD:  # Asterisk's "Old" folder holds heard messages
         changes["is_new"] = False
+    elif number == VoiceMessage.INBOX:  # and its INBOX the new ones: moving back marks a message new
+        changes["is_new"] = True
     return changes
 
 

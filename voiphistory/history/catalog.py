@@ -18,10 +18,16 @@ class Column:
     field: str = ""  # the API field sorted on ("" = not sortable)
     attr: str = ""  # the record attribute shown (defaults to ``field``)
     sub: str = ""  # a second attribute shown under the first (a party's number under the name)
+    user_attr: str = ""  # a party's user id, naming it when the record carries no name (a mailbox's owner)
+    codes: str = ""  # which words a badge's codes read as (history_format.coded), when not its field's
 
     @property
     def value_attr(self) -> str:
         return self.attr or self.field
+
+    @property
+    def code_kind(self) -> str:
+        return self.codes or self.field
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Section:
     filters: tuple[str, ...]  # names of fields in forms.FILTER_FIELDS this table offers
     search_field: str  # what the quick-search box matches (like)
     search_label: str = "Search"
+    search_numbers: bool = False  # the search field holds phone numbers: a typed number is normalised
     from_field: str = ""
     to_field: str = ""
     default_sort: str = ""
@@ -57,12 +64,14 @@ _CALL_COLUMNS = (
     Column("duration", "Duration", "duration", "duration"),
     Column("talk", "Talk time", "duration", "billsec"),
 )
-_CALL_FILTERS = ("date", "from_number", "to_number", "call_type", "disposition", "user", "min_duration", "max_duration")
+_CALL_FILTERS = ("date", "from_number", "to_number", "call_type", "disposition", "user", "min_duration", "max_duration",
+                 "legs")  # fmt: skip
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "calls", "Calls", "call", "cdrs", "calldate", _CALL_COLUMNS, _CALL_FILTERS,
-        search_label="Caller ID", search_field="clid", from_field="src", to_field="dst", deletable=True, detail=True,
+        search_label="Caller ID", search_field="clid", search_numbers=True, from_field="src", to_field="dst",
+        deletable=True, detail=True,
     ),
     Section(
         "call-tracking", "Call tracking", "call", "calltracking_cdrs", "calldate",
@@ -89,7 +98,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Column("when", "When", "when", "origtime"),
             Column("from", "From", "party", "caller", attr="callerid", sub="caller"),
-            Column("dialled", "Dialled", "party", "dialled", attr="dialled"),
+            Column("dialled", "Dialled", "party", "dialled", user_attr="extension_id"),
             Column("duration", "Duration", "duration", "duration"),
             Column("folder", "Folder", "folder", "folder"),
             Column("new", "Status", "bool", "is_new"),
@@ -129,7 +138,7 @@ SECTIONS: tuple[Section, ...] = (
         "media-sessions", "Media sessions", "media session", "msdrs", "created_at",
         (
             Column("when", "When", "when", "created_at"),
-            Column("type", "Type", "badge", "type"),
+            Column("type", "Type", "badge", "type", codes="media_type"),
             Column("from", "From", "party", "src", attr="src_id", sub="src"),
             Column("to", "To", "party", "dst", attr="dst_id", sub="dst"),
             Column("user", "User", "user", "user_id"),
@@ -137,7 +146,7 @@ SECTIONS: tuple[Section, ...] = (
             Column("ended", "Ended", "text", "t_cause"),
         ),
         ("date", "from_number", "to_number", "user", "min_duration", "max_duration"),
-        search_label="Call ID", search_field="call_id", from_field="src", to_field="dst",
+        search_label="Call ID", search_field="call_id", from_field="src", to_field="dst", detail=True,
     ),
 )  # fmt: skip
 

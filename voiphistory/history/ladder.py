@@ -1,17 +1,27 @@
-"""A call's SIP trace (``client.cdrs.trace(id)``) as a ladder diagram: who sent what to whom, when.
+"""A call's or media session's SIP signalling as a ladder diagram: who sent what to whom, when.
 
-The trace is text, one block per SIP message in time order (documented in
-``voiphistory/emulator/sip.py``; the live format is not published)::
+Two sources, both read liberally because VoIPstudio does not publish their layout
+(docs/voipstudio-api.md, "SIP captures"):
 
-    2024-05-06 09:15:02.000000 192.0.2.10:5060 -> 198.51.100.20:5060
-    INVITE sip:442071234567@198.51.100.20 SIP/2.0
-    ...the rest of the SIP message...
-    --
+* the packet capture (``.pcap``, a standard format, read by ``voiphistory.history.pcap``):
+  ``ladder_from_pcap``;
+* the text trace (``.trace``): ``parse_ladder``. A trace is SIP messages in time order, each after
+  a header line giving the time and ``SOURCE -> TARGET``. The layouts seen in the wild all fit::
 
-``parse_ladder`` turns it into participants (one column per ``IP:port``, labelled with the
-party's name and number taken from the SIP ``From``/``To`` headers) and arrows in time order.
-The geometry of the SVG the template draws is computed here too, so the template only places
-what it is given. Nothing here touches HTTP; numbers read as the tables show them (``phone``).
+    2024-05-06 09:15:02.000000 192.0.2.10:5060 -> 198.51.100.20:5060     (the emulator; "--" after each)
+    U 2024/05/06 09:15:02.000000 192.0.2.10:5060 -> 198.51.100.20:5060   (ngrep -t -W byline; "T … [AP]" for TCP)
+    2024/05/06 09:15:02.000000 192.0.2.10:5060 -> 198.51.100.20:5060     (sngrep's text export)
+
+  and any other header line holding a date-time (``-`` or ``/``, ``T``, a fraction, ``Z`` or an
+  offset, or Unix seconds) and two addresses around ``->``, before or after the time. Separator lines
+  (``--``, ``####``, ``====``) and blank lines between messages are dropped; a block that does not
+  start with a SIP request or status line is skipped; a trace with no readable message at all is a
+  ``LadderError``.
+
+The result is participants (one column per ``IP:port``, labelled with the party's name and number
+from the SIP ``From``/``To`` headers) and arrows in time order. The geometry of the SVG the
+template draws is computed here too, so the template only places what it is given. Nothing here
+touches HTTP; numbers read as the tables show them (``phone``).
 """
 
 from __future__ import annotations
@@ -20,14 +30,21 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from voiphistory.history.pcap import PcapError, sip_packets
 from voiphistory.history.templatetags.history_format import phone
 
-__all__ = ["Arrow", "Ladder", "LadderError", "Participant", "parse_ladder"]
+__all__ = ["Arrow", "Ladder", "LadderError", "Participant", "ladder_from_pcap", "parse_ladder"]
 
-_BLOCK_HEAD_RE = re.compile(
-    r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?) +(\S+):(\d+) +-> +(\S+):(\d+)"
+_WHEN = r"\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?Z|[+-]\d\d:?\d\d)?|\d{9,10}\.\d{1,9}"
+_ROUTE = r"(?P<source>\S+)\s+(?:->|→|=>)\s+(?P<target>\S+)"
+_PROTOCOL = r"(?:(?:U|T|UDP|TCP|TLS|WSS?|SCTP)\s+)?"  # ngrep's U/T
+_TAIL = r"(?:\s+(?:#\d+|\[[A-Z.]*\]|\(\d+ bytes\)|UDP|TCP|TLS|WSS?))*\s*:?"  # ngrep's #12 and TCP flags
+_HEAD_RES = (  # the time before the route or after it, maybe in brackets
+    re.compile(rf"{_PROTOCOL}\[?(?P<when>{_WHEN})\]?\s+{_ROUTE}{_TAIL}"),
+    re.compile(rf"{_PROTOCOL}{_ROUTE}\s+\[?(?P<when>{_WHEN})\]?{_TAIL}"),
 )
-_SEPARATOR = "--"
+_SEPARATOR_RE = re.compile(r"--|#+|-{3,}|={3,}")
+_SIP_START_RE = re.compile(r"(?:[A-Z]+ +\S+ +SIP/2\.0|SIP/2\.0 +\d{3}(?: .*)?)")
 _STATUS_RE = re.compile(r"SIP/2\.0 +(\d{3})(?: +(.*))?")
 _REQUEST_RE = re.compile(r"([A-Z]+) +(\S+) +SIP/2\.0")
 _NAME_ADDR_RE = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^<"]*?))\s*<([^>]*)>')
@@ -179,29 +196,66 @@ class Ladder:
 
 
 def parse_ladder(text: str) -> Ladder:
-    """Parse trace text into a ``Ladder``. An empty trace gives an empty ladder."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    messages: list[tuple[datetime, str, str, str]] = []
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        head = _BLOCK_HEAD_RE.fullmatch(lines[i].strip())
-        if head is None:
-            raise LadderError(f"line {i + 1}: expected 'TIME SRC:PORT -> DST:PORT', got {lines[i][:80]!r}")
-        try:
-            end = lines.index(_SEPARATOR, i + 1)
-        except ValueError:
-            end = len(lines)  # a trace cut short: keep what arrived
-        at = datetime.fromisoformat(head[1]).replace(tzinfo=UTC)
-        message = "\n".join(lines[i + 1 : end])
-        if not message.strip():
-            raise LadderError(f"line {i + 1}: a block without a SIP message")
-        # Each line of the message ended in CRLF on the wire, the empty one after the headers too.
-        messages.append((at, f"{head[2]}:{head[3]}", f"{head[4]}:{head[5]}", message + "\n"))
-        i = end + 1
+    """Parse trace text (any layout described above) into a ``Ladder``; blank text is an empty one."""
+    blocks: list[tuple[datetime, str, str, list[str]]] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        head = _head(line.strip())
+        if head is not None:
+            blocks.append((*head, []))
+        elif blocks:
+            blocks[-1][3].append(line)
+        # Lines before the first header are a preamble (ngrep's "interface: eth0"): not messages.
+    messages = [(at, source, target, sip) for at, source, target, lines in blocks if (sip := _message(lines))]
+    if not messages and text.strip():
+        if blocks:
+            raise LadderError(f"{len(blocks)} header line(s) but no SIP message after any of them")
+        raise LadderError("no line says when a message went from whom to whom ('TIME SOURCE -> TARGET')")
     return _build(messages)
+
+
+def ladder_from_pcap(data: bytes) -> Ladder:
+    """The SIP messages of a libpcap capture as a ``Ladder`` (empty when it holds no SIP)."""
+    try:
+        packets = sip_packets(data)
+    except PcapError as error:
+        raise LadderError(str(error)) from None
+    return _build([(packet.at, packet.source, packet.target, packet.text) for packet in packets])
+
+
+def _head(line: str) -> tuple[datetime, str, str] | None:
+    for head_re in _HEAD_RES:
+        head = head_re.fullmatch(line)
+        if head is not None:
+            at = _when(head["when"])
+            return None if at is None else (at, head["source"].rstrip(","), head["target"].rstrip(",:"))
+    return None
+
+
+def _when(text: str) -> datetime | None:
+    """An aware UTC time from any of the header layouts' date-times; None when it is no date."""
+    if re.fullmatch(r"\d{9,10}\.\d+", text):
+        return datetime.fromtimestamp(float(text), UTC)
+    text = text.replace("/", "-", 2).replace(",", ".").replace(" Z", "Z").replace("Z", "+00:00")
+    # fromisoformat takes at most six fractional digits: nanoseconds (some tools) are cut to micro.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _message(lines: list[str]) -> str:
+    """A block's SIP message with LF line endings, ending as on the wire: the empty line after the
+    headers when there is no body, the body's last line otherwise; "" when it is not SIP."""
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and (not lines[-1].strip() or _SEPARATOR_RE.fullmatch(lines[-1].strip())):
+        lines = lines[:-1]
+    if not lines or not _SIP_START_RE.fullmatch(lines[0].strip()):
+        return ""
+    has_body = any(not line.strip() for line in lines)
+    return "\n".join(lines) + ("\n" if has_body else "\n\n")
 
 
 def _build(messages: list[tuple[datetime, str, str, str]]) -> Ladder:

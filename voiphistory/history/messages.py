@@ -3,16 +3,30 @@ overview alike."""
 
 from __future__ import annotations
 
-from voiphistory.voipstudio import Forbidden, InvalidRequest, NotFound, RateLimited, Unavailable, VoipstudioError
+from voiphistory.history.capabilities import NotOffered
+from voiphistory.voipstudio import (
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    Unavailable,
+    VoipstudioError,
+)
 
 
 def upstream_message(error: VoipstudioError) -> str:
     """A sentence a supervisor can act on, carrying VoIPstudio's own message."""
+    if isinstance(error, OutcomeUnknown):  # what was read back is said by writes.Settled; this is the fallback
+        return ("VoIPstudio's answer was lost, so whether it happened is not known. "
+                "Look again before trying a second time.")
     if isinstance(error, RateLimited):
         wait = f" Try again in {int(error.retry_after)} seconds." if error.retry_after else " Try again in a moment."
         return f"VoIPstudio is busy and asked us to slow down.{wait}"
     if isinstance(error, Unavailable):
         return f"VoIPstudio is not answering right now ({error.message}). Try again in a moment."
+    if isinstance(error, NotOffered):  # already a sentence in words (history.capabilities)
+        return f"{error.message}."
     if isinstance(error, Forbidden):
         return f"VoIPstudio refused this for your account: {error.message}."
     if isinstance(error, NotFound):

@@ -15,6 +15,20 @@ AI_FIELDS = ("summary", "transcript", "transcript_speakers", "sentiment", "cx_sc
 
 
 class RecordingEdit(models.Model):
+    """One save of a recording's AI text: what was sent, and what VoIPstudio held before and after.
+
+    Saves are serialised per recording (``RecordingLock``) and ``before`` is read under that lock,
+    so the applied entries of one field form a chain: each one's ``before`` is the previous one's
+    ``after``. A save whose answer was lost is kept too, with what reading it back showed."""
+
+    class Outcome(models.TextChoices):
+        SAVED = "saved", "Saved"
+        ANSWER_LOST_SAVED = "lost_saved", "Saved (the answer was lost; read back)"
+        ANSWER_LOST_NOT_SAVED = "lost_not_saved", "Not saved (the answer was lost; read back)"
+        UNKNOWN = "unknown", "Unknown (the answer was lost and reading back failed)"
+
+    APPLIED = (Outcome.SAVED, Outcome.ANSWER_LOST_SAVED)
+
     customer_id = models.BigIntegerField()
     recording_id = models.BigIntegerField()
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -24,6 +38,13 @@ class RecordingEdit(models.Model):
     before = models.JSONField()
     after = models.JSONField()
     reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by")
+    # The fields as the PATCH sent them (JSON values, sentiment as its number), and what came of it.
+    attempted = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SAVED)
+
+    @property
+    def applied(self) -> bool:
+        return self.outcome in self.APPLIED
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -31,6 +52,24 @@ class RecordingEdit(models.Model):
 
     def __str__(self) -> str:
         return f"Recording {self.recording_id} edited by {self.editor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RecordingLock(models.Model):
+    """A lease on one recording for the read-compare-write of a save (``services.recording_lock``).
+
+    Taken and given back in short transactions of their own (one conditional UPDATE each), so no
+    database transaction stays open while VoIPstudio is asked: on SQLite (one writer for the whole
+    database, with transaction_mode IMMEDIATE) that would stop every other write for as long as
+    VoIPstudio takes to answer. Correct on SQLite and PostgreSQL alike; a holder that died frees
+    the recording when its lease runs out."""
+
+    customer_id = models.BigIntegerField()
+    recording_id = models.BigIntegerField()
+    holder = models.CharField(max_length=32, blank=True)
+    held_until = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer_id", "recording_id"], name="one_lock_per_recording")]
 
 
 class SavedView(models.Model):

@@ -1,66 +1,25 @@
-"""Writes to VoIPstudio: edit a recording, move voicemail, delete. Keyword-only, typed."""
+"""Writes to VoIPstudio: delete, chat messages (a recording's text: ``recording_save``; voicemail:
+``triage``). Keyword-only, typed."""
 
 from __future__ import annotations
 
 from django.http import QueryDict
 
+from voiphistory.history import capabilities
 from voiphistory.history.catalog import Section
-from voiphistory.history.edits import ai_values
-from voiphistory.history.models import AI_FIELDS, RecordingEdit, TableColumns
-from voiphistory.voipstudio import Filter, Monitor, Sentiment, VoicemailFolder, VoiceMessage, VoipstudioClient
+from voiphistory.history.models import TableColumns
+from voiphistory.history.writes import Settled, delete_settled, settle_write
+from voiphistory.voipstudio import Cdr, Filter, VoipstudioClient
 
 
-def item_delete(*, client: VoipstudioClient, section: Section, id: int) -> None:
-    """Delete one item of a section (its id validated by the client before any URL is built)."""
-    getattr(client, section.collection).delete([id])
-
-
-def recording_update(
-    *,
-    client: VoipstudioClient,
-    id: int,
-    summary: str,
-    transcript: str,
-    transcript_speakers: str,
-    sentiment: Sentiment | None,
-    cx_score: int | None,
-    previous: Monitor | None = None,
-    customer_id: int = 0,
-    editor=None,
-    editor_name: str = "",
-    reverts: RecordingEdit | None = None,
-) -> Monitor:
-    """Save a person's corrections to a recording's AI text; returns what VoIPstudio saved.
-
-    With ``previous`` (the recording as it was before), the change is kept in the edit history:
-    the fields that changed, before and after, who changed them, and the edit it ``reverts``."""
-    saved = client.monitors.update(
-        id, summary=summary, transcript=transcript, transcript_speakers=transcript_speakers,
-        sentiment=sentiment, cx_score=cx_score,
-    )  # fmt: skip
-    if previous is not None:
-        before, after = ai_values(previous), ai_values(saved)
-        changed = [name for name in AI_FIELDS if before[name] != after[name]]
-        if changed:
-            RecordingEdit.objects.create(
-                customer_id=customer_id, recording_id=id, editor=editor, editor_name=editor_name[:200], reverts=reverts,
-                before={name: before[name] for name in changed}, after={name: after[name] for name in changed},
-            )  # fmt: skip
-    return saved
-
-
-def recording_revert(*, client: VoipstudioClient, edit: RecordingEdit, editor=None, editor_name: str = "") -> Monitor:
-    """Put back what an edit replaced (the other fields stay as they are now); kept as a new edit."""
-    current = client.monitors.get(edit.recording_id)
-    values = {**ai_values(current), **edit.before}
-    values["sentiment"] = Sentiment(values["sentiment"]) if values["sentiment"] is not None else None
-    return recording_update(client=client, id=edit.recording_id, **values, previous=current,
-                            customer_id=edit.customer_id, editor=editor, editor_name=editor_name, reverts=edit)  # fmt: skip
-
-
-def voicemail_move(*, client: VoipstudioClient, ids: list[int], folder: VoicemailFolder) -> list[VoiceMessage]:
-    """File voicemail into another folder in one bulk PATCH."""
-    return client.voicemessages.move(ids, folder)
+def item_delete(
+    *, client: VoipstudioClient, section: Section, id: int, customer_id: int, writer: bool = True
+) -> Settled:
+    """Delete one item of a section (its id validated by the client before any URL is built); a
+    lost answer is settled by reading the item back (``writes``). A call whose delete VoIPstudio
+    does not offer raises ``capabilities.NotOffered``, remembered for the customer."""
+    collection = capabilities.guarded_collection(client, section, customer_id=customer_id, writer=writer)
+    return delete_settled(collection, [id])
 
 
 # --- Chat detail page -----------------------------------------------------------------------------
@@ -77,18 +36,36 @@ def chat_messages_delete(*, client: VoipstudioClient, chat_id: int, ids: list[in
 
 
 def table_columns_choose(*, owner, section: Section, data: QueryDict) -> QueryDict:
-    """The table's query with its columns settled: the ones asked for in ``cols`` (remembered as
-    this supervisor's choice for the table), else the remembered choice, else all of them.
+    """The table's query with its columns settled: the ones asked for in ``cols`` (for this view
+    only: a GET changes nothing), else the supervisor's remembered choice, else all of them.
+    Remembering is a POST with CSRF (``table_columns_remember``, sent by the column menu).
 
     The column menu always sends an empty ``cols`` too, so unticking every box means "all"."""
     known = {column.key for column in section.columns}
     settled = data.copy()
     if "cols" in data:
-        chosen = [key for key in data.getlist("cols") if key]
-        if all(key in known for key in chosen):  # anything else is the form's to refuse
-            TableColumns.objects.update_or_create(owner=owner, section=section.slug, defaults={"columns": chosen})
+        chosen = [key for key in data.getlist("cols") if key]  # unknown keys: the form's to refuse
     else:
         remembered = TableColumns.objects.filter(owner=owner, section=section.slug).values_list("columns", flat=True).first()
         chosen = [key for key in remembered or () if key in known]
     settled.setlist("cols", chosen or [column.key for column in section.columns])
     return settled
+
+
+def table_columns_remember(*, owner, section: Section, columns: list[str]) -> bool:
+    """Keep ``columns`` as this supervisor's choice for the table (none: all of them); False, and
+    nothing kept, when any is not one of the table's."""
+    chosen = [key for key in columns if key]
+    if not all(key in {column.key for column in section.columns} for key in chosen):
+        return False
+    TableColumns.objects.update_or_create(owner=owner, section=section.slug, defaults={"columns": chosen})
+    return True
+
+
+def calls_info_update(*, client: VoipstudioClient, ids: list[int], info: str) -> Settled[Cdr]:
+    """Set the additional information (``info``) of one or many calls in one bulk ``PATCH /cdrs``
+    whose items carry only ``id`` and ``info``; a lost answer is settled by reading each call back."""
+    ids = list(dict.fromkeys(ids))
+    body = [{"id": id, "info": info} for id in ids]
+    return settle_write(ids=ids, write=lambda: client.cdrs.update_many(body), read_one=client.cdrs.get,
+                        done=lambda cdr: cdr is not None and (cdr.info or "") == info)  # fmt: skip

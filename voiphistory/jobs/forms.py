@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from voiphistory.history.catalog import BY_SLUG, SECTIONS, WIPEABLE
 
@@ -10,6 +11,7 @@ ACTIONS = {
     "delete": "Delete selected",
     "delete_matching": "Delete all matching",
     "export": "Export CSV",
+    "export_xlsx": "Export to Excel",
     "archive": "Download selected recordings (ZIP)",
     "archive_matching": "Download all matching recordings (ZIP)",
 }
@@ -22,6 +24,8 @@ class BulkForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     query = forms.CharField(required=False, max_length=4000)
     confirm = forms.CharField(required=False, max_length=20, strip=True)
+    # How many matched when the confirmation was shown: a different count now asks again.
+    count = forms.IntegerField(required=False, min_value=0)
 
     def __init__(self, data) -> None:
         super().__init__(data)
@@ -40,6 +44,11 @@ class BulkForm(forms.Form):
         if action in ("delete", "archive") and not data.get("ids"):
             raise forms.ValidationError(f"Select at least one {section.noun}.")
         data["ids"] = list(dict.fromkeys(data.get("ids") or []))
+        if len(data["ids"]) > settings.JOBS_MAX_IDS:
+            raise forms.ValidationError(
+                f"{len(data['ids']):,} {section.noun}s were selected; at most {settings.JOBS_MAX_IDS:,} can be acted on "
+                f"at once. Select fewer, or filter the table and use “all matching”."
+            )
         return data
 
     @property
@@ -48,12 +57,17 @@ class BulkForm(forms.Form):
 
     @property
     def kind(self) -> str:
-        return {"delete": "delete", "delete_matching": "delete", "export": "export", "archive": "archive",
-                "archive_matching": "archive"}[self.cleaned_data["action"]]  # fmt: skip
+        return {"delete": "delete", "delete_matching": "delete", "export": "export", "export_xlsx": "xlsx_export",
+                "archive": "archive", "archive_matching": "archive"}[self.cleaned_data["action"]]  # fmt: skip
 
     @property
     def matching(self) -> bool:
-        return self.cleaned_data["action"].endswith("_matching") or self.cleaned_data["action"] == "export"
+        return self.cleaned_data["action"].endswith("_matching") or self.cleaned_data["action"].startswith("export")
+
+    @property
+    def shows_scope(self) -> bool:
+        """Deleting everything matching, and exports, are confirmed with their scope and count."""
+        return self.cleaned_data["action"] in ("delete_matching", "export", "export_xlsx")
 
 
 class DeleteAllForm(forms.Form):

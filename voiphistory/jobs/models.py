@@ -9,12 +9,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from voiphistory.jobs import progress
+
 
 class Job(models.Model):
     class Kind(models.TextChoices):
         DELETE = "delete", "Delete"
         DELETE_ALL = "delete_all", "Delete all"
         EXPORT = "export", "CSV export"
+        XLSX_EXPORT = "xlsx_export", "Excel export"
         ARCHIVE = "archive", "Recordings archive"
         USER_EXPORT = "user_export", "VoIPstudio export"
 
@@ -24,6 +27,9 @@ class Job(models.Model):
         SUCCEEDED = "succeeded", "Finished"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # A "delete all matching" whose match count moved between the confirmation and the run:
+        # it stopped before deleting anything and waits for the supervisor to confirm again.
+        CHANGED = "changed", "Stopped: the number matching changed"
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
@@ -33,6 +39,9 @@ class Job(models.Model):
     query = models.TextField(blank=True)  # the table's query string (filter and sort)
     ids = models.JSONField(null=True, blank=True)  # the ids to act on, once known
     time_zone = models.CharField(max_length=64, default="UTC")
+    # What the supervisor confirmed: the scope in words and how many matched then.
+    scope = models.TextField(blank=True)
+    confirmed_count = models.PositiveIntegerField(null=True, blank=True)
     customer_id = models.BigIntegerField(default=0)
     # The owner's VoIPstudio token, Fernet-sealed (accounts.tokens): the worker acts as the owner.
     sealed_token = models.TextField(blank=True)
@@ -76,6 +85,22 @@ class Job(models.Model):
     @property
     def is_deletion(self) -> bool:
         return self.kind in (self.Kind.DELETE, self.Kind.DELETE_ALL)
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind in (self.Kind.EXPORT, self.Kind.XLSX_EXPORT)
+
+    @property
+    def progress(self) -> str:
+        return progress.progress_words(self)
+
+    @property
+    def took(self) -> str:
+        return progress.took_words(self)
+
+    @property
+    def seconds_to_start(self) -> int:
+        return progress.seconds_to_start(self)
 
     @property
     def percent(self) -> int | None:

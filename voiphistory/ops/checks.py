@@ -1,12 +1,17 @@
 """What ``/health/`` checks: each dependency the product needs, with a short timeout each.
 
 Every check returns None when the part is fine, or a short reason (never a URL with a password,
-never a token) when it is not.
+never a token) when it is not. Results are kept for ``HEALTH_CACHE_SECONDS`` in each process and
+one request at a time refreshes a check (the others answer with the last result), so a burst of
+anonymous health requests costs one round of checks, not one each.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 from celery import Celery
@@ -45,7 +50,7 @@ def worker() -> str | None:
     # A throwaway app on settings.REDIS_URL: control messages need nothing of the real one's config.
     app = Celery("health", broker=settings.REDIS_URL, set_as_current=False)
     try:
-        replies = app.control.ping(timeout=TIMEOUT_SECONDS)
+        replies = app.control.ping(timeout=TIMEOUT_SECONDS, limit=1)  # done at the first reply
     except Exception as exc:  # noqa: BLE001 - kombu raises many kinds; any means "not reachable"
         return f"{type(exc).__name__}: cannot ask the workers"
     finally:
@@ -81,5 +86,32 @@ CHECKS: dict[str, Callable[[], str | None]] = {
 }
 
 
-def run(names: list[str]) -> dict[str, str | None]:
-    return {name: CHECKS[name]() for name in names}
+@dataclass(frozen=True)
+class Result:
+    problem: str | None
+    checked_at: float  # time.monotonic()
+
+
+_results: dict[str, Result] = {}
+_refreshing = {name: threading.Lock() for name in CHECKS}
+
+
+def _result(name: str, max_age: float) -> Result:
+    last = _results.get(name)
+    if last is not None and time.monotonic() - last.checked_at < max_age:
+        return last
+    lock = _refreshing[name]
+    if not lock.acquire(blocking=last is None):
+        return last  # another request is refreshing it: answer with what is known
+    try:
+        if (fresh := _results.get(name)) is not last:  # refreshed while this request waited
+            return fresh
+        _results[name] = result = Result(CHECKS[name](), time.monotonic())
+        return result
+    finally:
+        lock.release()
+
+
+def run(names: list[str], *, max_age: float) -> dict[str, Result]:
+    """Each named check's last result, refreshed when it is older than ``max_age`` seconds."""
+    return {name: _result(name, max_age) for name in names}

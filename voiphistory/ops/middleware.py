@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from voiphistory.voipstudio import timing
+from voiphistory.voipstudio import budget, timing
 
 logger = logging.getLogger("voiphistory.request")
 
@@ -70,3 +70,16 @@ class RequestLogMiddleware:
                 f"app;dur={duration_ms:.1f}"
             )
         return response
+
+
+class UpstreamBudgetMiddleware:
+    """Every VoIPstudio request made while answering one browser request shares one deadline
+    (``UPSTREAM_BUDGET_SECONDS``), so a slow or refusing upstream never holds a web thread longer
+    (voiphistory.voipstudio.budget). A streamed body (audio, downloads) is read after it closes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with budget.time_budget(settings.UPSTREAM_BUDGET_SECONDS):
+            return self.get_response(request)

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from voiphistory.accounts.upstream import configured_codes
 from voiphistory.history.templatetags.history_format import hms
 from voiphistory.overview.stats import Overview
+from voiphistory.voipstudio import Sentiment
 
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 26
@@ -98,7 +100,9 @@ def stacked_columns(title: str, labels: list[str], series: list[tuple[str, str, 
     return chart
 
 
-def line_points(title: str, labels: list[str], values: list[float | None], links: list[str], top: float = 100) -> Chart:
+def line_points(title: str, labels: list[str], values: list[float | None], links: list[str], counts: list[int],
+                top: float = 100) -> Chart:  # fmt: skip
+    """``counts``: how many values each point averages (what its link's table lists)."""
     chart = Chart(title, legend=[("cx", "Average CX score")])
     chart.empty = all(v is None for v in values)
     slot, scale = _frame(chart, labels, top)
@@ -108,7 +112,7 @@ def line_points(title: str, labels: list[str], values: list[float | None], links
             continue
         x, y = round(LEFT + slot * (i + 0.5), 1), round(chart.baseline - value * scale, 1)
         points.append(f"{x},{y}")
-        chart.shapes.append(Shape(x, y, 0, 0, "cx", links[i], f"{labels[i]}: average CX score {value:.0f}"))
+        chart.shapes.append(Shape(x, y, 0, 0, "cx", links[i], f"{labels[i]}: average CX score {value:.0f} of {counts[i]:,} recordings"))
     chart.line = " ".join(points)
     return chart
 
@@ -123,10 +127,11 @@ def overview_charts(overview: Overview) -> dict[str, Chart]:
         ("outbound", "Outbound", overview.outbound, [table_url("calls", {**day[i], "call_type": "O"}) for i in range(n)]),
         ("missed", "Missed", overview.missed, [table_url("calls", {**day[i], "call_type": "M"}) for i in range(n)]),
     ]
+    codes = configured_codes()  # the table filters on the API's code, which the settings say
     sentiment = [
-        (css, name, [bucket[value] for bucket in overview.sentiments],
-         [table_url("recordings", {**day[i], "sentiment": value}) for i in range(n)])
-        for value, css, name in ((0, "negative", "Negative"), (1, "neutral", "Neutral"), (2, "positive", "Positive"))
+        (sentiment.api_word, sentiment.name.title(), [bucket[int(sentiment)] for bucket in overview.sentiments],
+         [table_url("recordings", {**day[i], "sentiment": codes.sentiment_code(sentiment)}) for i in range(n)])
+        for sentiment in Sentiment
     ]  # fmt: skip
     users = Chart("Busiest users", height=max(60, 26 * len(overview.users) + 10))
     most = max((u.calls for u in overview.users), default=0) or 1
@@ -139,7 +144,8 @@ def overview_charts(overview: Overview) -> dict[str, Chart]:
     return {
         "calls": stacked_columns("Calls", labels, calls, width=2 * WIDTH),  # drawn full width: same text size
         "cx": line_points("CX score", labels, overview.cx_average,
-                          [table_url("recordings", {**day[i], "sort": "cx_score"}) for i in range(n)]),  # fmt: skip
+                          [table_url("recordings", {**day[i], "min_cx": 0, "sort": "cx_score"}) for i in range(n)],
+                          overview.cx_count),  # fmt: skip
         "sentiment": stacked_columns("Sentiment of recordings", labels, sentiment),
         "users": users,
     }

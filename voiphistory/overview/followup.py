@@ -1,11 +1,12 @@
 """Missed-call follow-up: was a missed caller called back, did they call again, or neither?
 
-Pure functions over plain data (no Django, no HTTP), so every rule is unit-tested on its own
-(tests/overview/test_followup.py). The rules:
+Pure functions over plain data (no HTTP; national numbers read the country setting), so every rule
+is unit-tested on its own (tests/overview/test_followup.py). The rules:
 
 * Numbers are compared in one form: E.164 digits without "+", as the API writes them. People and
   other systems also write ``+44…``, ``0044…``, ``(0)`` or a national ``0…``; ``normalise_number``
-  turns all of those into the same digits. Extensions, queue ids and "anonymous" match nothing.
+  (history.numbers, which the tables' number filters use too) turns all of those into the same
+  digits, national ones by the account's country. Extensions, queue ids and "anonymous" match nothing.
 * Called back: an outbound call to the number, by anyone (not only the agent it rang), strictly
   after the missed call, whenever that was (the next morning counts: calls cross midnight).
 * Called again: no callback, but an inbound call from the number strictly after the miss.
@@ -14,34 +15,15 @@ Pure functions over plain data (no Django, no HTTP), so every rule is unit-teste
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-#: The country a national number ("020 3846 7190") belongs to: the demo contact centre is in the UK.
-DEFAULT_COUNTRY_CODE = "44"
-#: Shorter digit strings are extensions or short codes, never a customer's number.
-MIN_NUMBER_DIGITS = 7
-_SEPARATORS = re.compile(r"[\s().\-/]")
+from voiphistory.history.numbers import normalise_number
 
-
-def normalise_number(raw: str | None, *, country_code: str = DEFAULT_COUNTRY_CODE) -> str:
-    """E.164 digits without "+" for a phone number written any usual way; "" when it is none."""
-    if not raw:
-        return ""
-    text = _SEPARATORS.sub("", str(raw).replace("(0)", ""))
-    if text.startswith("+"):
-        text = text[1:]
-    elif text.startswith("00"):
-        text = text[2:]
-    elif text.startswith("0"):
-        text = country_code + text[1:]
-    if not text.isdigit() or len(text) < MIN_NUMBER_DIGITS:
-        return ""
-    return text
+__all__ = ["Call", "Direction", "FollowUp", "Status", "follow_ups", "normalise_number"]
 
 
 class Direction(StrEnum):
@@ -61,7 +43,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """What matching needs of one call (a CDR's root leg): the other party's number, normalised."""
+    """What matching needs of one call (history.calls; ``id`` its first leg's): the other party's
+    number, normalised ("" when it is none: such a miss cannot be returned, but it is still a miss)."""
 
     id: int
     at: datetime
@@ -69,6 +52,7 @@ class Call:
     number: str
     answered: bool = False
     user_id: int | None = None
+    raw: str = ""  # the caller as the API wrote it, shown when ``number`` is ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,11 @@ from kombu.exceptions import KombuError
 from voiphistory.accounts import tokens
 from voiphistory.accounts.upstream import Account, api_client
 from voiphistory.history.messages import upstream_message
-from voiphistory.history.selectors import user_directory
+from voiphistory.history import call_window
+from voiphistory.history.selectors import user_names
+from voiphistory.ops.cache import redis_down
 from voiphistory.overview.stats import Overview, OverviewBuilder, Period, period_of
-from voiphistory.voipstudio import Filter, Forbidden, VoipstudioClient, VoipstudioError
+from voiphistory.voipstudio import Filter, VoipstudioClient, VoipstudioError
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +33,13 @@ KEEP_SECONDS = 7 * 24 * 3600  # an old overview still opens at once, marked with
 FRESH_SECONDS = {"today": 300, "yesterday": 3600, "7d": 900, "30d": 1800}
 LOCK_SECONDS = 15 * 60  # a worker that died mid-computation frees the lock after this
 FAILURE_SECONDS = 120
-PAGE_SIZE = 10_000
-BROKER_DOWN = "The background worker cannot be reached (is Redis running?). Try again in a moment."  # the largest page VoIPstudio serves: fewest requests for a month of CDRs
+PAGE_SIZE = 10_000  # the largest page VoIPstudio serves: fewest requests for a month of CDRs
+BROKER_DOWN = "The background worker cannot be reached (is Redis running?). Try again in a moment."
 
 
 #: Bumped whenever ``stats.Overview`` changes shape: the cache outlives deploys, and an old pickle
 #: of another shape would fail on the page.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_key(*, customer_id: int, user_id: int, period: Period) -> str:
@@ -80,6 +82,8 @@ def overview_request(*, account: Account, sealed_token: str, period_key: str, zo
             return OverviewState(period, overview, computing=False, failure=BROKER_DOWN if overview is None else "")
         overview = cache.get(key, overview)  # eager Celery (tests, demo) has computed it already
         failure = cache.get(f"{key}:failure", "")
+    if overview is None and not failure and redis_down():  # nothing cached, and nothing can compute it
+        return OverviewState(period, None, computing=False, failure=BROKER_DOWN)
     if overview is not None and with_followups:
         overview = replace(overview, followups=cache.get(f"{key}:followups", []))
     return OverviewState(period, overview, computing=cache.get(f"{key}:lock") is not None, failure=failure)
@@ -110,21 +114,17 @@ def overview_refresh(*, sealed_token: str, customer_id: int, user_id: int, perio
 
 
 def overview_compute(*, client: VoipstudioClient, customer_id: int, period: Period, now: datetime) -> Overview:
-    """Walk the period's CDRs (and on to now, for callbacks after the period) and recordings."""
+    """The period's calls (and on to now, for callbacks after the period), read exactly as the Calls
+    table reads them (history.call_window), and its recordings."""
     started = time.monotonic()
     builder = OverviewBuilder(period, now=now)
-    until = max(period.end, now)
-    for cdr in client.cdrs.iterate(filters=[Filter("calldate", "gte", period.start), Filter("calldate", "lt", until)],
-                                   sort="calldate", direction="ASC", page_size=PAGE_SIZE):  # fmt: skip
-        builder.add_cdr(cdr)
+    for call in call_window.calls_between(client.cdrs, start=period.start, end=max(period.end, now)):
+        builder.add_call(call)
     window = [Filter("timestamp", "gte", period.start), Filter("timestamp", "lt", period.end)]
     for monitor in client.monitors.iterate(filters=window, sort="timestamp", direction="ASC", page_size=PAGE_SIZE):
         builder.add_monitor(monitor)
     new_voicemail = client.voicemessages.page(limit=1, filters=[
         Filter("origtime", "gte", period.start), Filter("origtime", "lt", period.end), Filter("is_new", "eq", True),
     ]).total  # fmt: skip
-    try:
-        names = user_directory(client=client, customer_id=customer_id)
-    except Forbidden:  # names are a nicety: an account that may not list users still gets figures
-        names = {}
+    names = user_names(client=client, customer_id=customer_id)  # a nicety: without GET /users, "User 1234"
     return builder.finish(user_names=names, new_voicemail=new_voicemail, seconds=time.monotonic() - started)

@@ -3,9 +3,10 @@
 A period is cut into buckets (hours of one day, or days); ``OverviewBuilder`` takes CDRs and
 recordings one at a time (they stream from ``Collection.iterate``) and keeps only counters.
 
-Which CDRs count (see the emulator seed's conventions): a call is its root leg; internal and test
-calls are not customer calls. Talk time and the busiest users come from the legs people answered
-or placed (a leg with a ``user_id``, connected, not a voicemail or follow-me leg).
+What counts is a call, as history.calls makes it from its legs and as the Calls table lists it:
+every figure and chart element links to a table that shows exactly as many rows. Inbound, outbound
+and missed are ``Call.type``; talk time is the calls' talk (the legs that talked); the busiest users
+count the calls each user handled (``Call.user_ids``, the table's User filter).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from voiphistory.overview.followup import Call, Direction, FollowUp, Status, follow_ups, normalise_number
-from voiphistory.voipstudio import Cdr, Monitor
+from voiphistory.history.calls import Call, Outcome, group_calls
+from voiphistory.overview import followup
+from voiphistory.overview.followup import Direction, FollowUp, Status, follow_ups, normalise_number
+from voiphistory.voipstudio import Cdr, Monitor, Sentiment
 
 PERIODS = {"today": "Today", "yesterday": "Yesterday", "7d": "Last 7 days", "30d": "Last 30 days"}
 DEFAULT_PERIOD = "today"
-NOT_CUSTOMER_CALLS = frozenset({"USER_LOCAL", "TEST_CALL"})
 BUSIEST_USERS = 8
 
 
@@ -72,8 +74,15 @@ class Period:
         return local.hour if self.hourly else (local.date() - self.first).days
 
     def table_query(self, bucket: int | None = None) -> dict[str, str]:
-        """The tables' date filter (forms.TableQuery) for the whole period or one day bucket."""
-        if bucket is not None and not self.hourly:
+        """The tables' date filter (forms.TableQuery) for the whole period, one day bucket or one
+        hour bucket (local times, ``from_time``/``to_time``)."""
+        if bucket is not None and self.hourly:
+            day = self.first.isoformat()
+            start = datetime.combine(self.first, time(bucket), self.tz)
+            end = (start + timedelta(hours=1)).astimezone(self.tz)
+            return {"preset": "custom", "start": day, "end": day, "from_time": start.strftime("%Y-%m-%dT%H:%M"),
+                    "to_time": end.strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+        if bucket is not None:
             day = self.days[bucket].isoformat()
             return {"preset": "custom", "start": day, "end": day}
         if self.key in ("today", "yesterday", "7d"):
@@ -111,7 +120,7 @@ class Overview:
     inbound_calls: int = 0  # answered, voicemail and missed
     answered_inbound: int = 0
     talk_seconds: int = 0
-    talk_legs: int = 0
+    talked_calls: int = 0  # answered calls, for the average talk time
     users: list[UserLoad] = field(default_factory=list)
     cx_sum: list[int] = field(default_factory=list)
     cx_count: list[int] = field(default_factory=list)
@@ -132,7 +141,7 @@ class Overview:
 
     @property
     def average_talk_seconds(self) -> int | None:
-        return round(self.talk_seconds / self.talk_legs) if self.talk_legs else None
+        return round(self.talk_seconds / self.talked_calls) if self.talked_calls else None
 
     @property
     def cx_average(self) -> list[float | None]:
@@ -147,13 +156,8 @@ class Overview:
         return self.followup_counts[Status.NOT_RETURNED]
 
 
-def is_root(cdr: Cdr) -> bool:
-    # Only the emulator's CDRs are known to carry is_root; without it, a leg with no parent is a root.
-    return bool(cdr.is_root) if cdr.is_root is not None else cdr.parent_live_id is None
-
-
 class OverviewBuilder:
-    """Feed it CDRs from the period's start up to now and the period's recordings; then ``finish``."""
+    """Feed it the calls from the period's start up to now and the period's recordings; then ``finish``."""
 
     def __init__(self, period: Period, *, now: datetime) -> None:
         self.period = period
@@ -161,52 +165,51 @@ class OverviewBuilder:
         self.result = Overview(period=period, computed_at=now, inbound=[0] * n, outbound=[0] * n, missed=[0] * n,
                                cx_sum=[0] * n, cx_count=[0] * n, sentiments=[[0, 0, 0] for _ in range(n)])  # fmt: skip
         self._users: dict[int, list[int]] = {}
-        self._misses: list[Call] = []
-        self._later: list[Call] = []
+        self._misses: list[followup.Call] = []
+        self._later: list[followup.Call] = []
 
-    def add_cdr(self, cdr: Cdr) -> None:
-        if cdr.context in NOT_CUSTOMER_CALLS:
+    def add_call(self, call: Call) -> None:
+        bucket = self.period.bucket_of(call.calldate)
+        self._follow_up(call, counted=bucket is not None)
+        if bucket is None:
             return
-        bucket = self.period.bucket_of(cdr.calldate)
         result = self.result
-        if is_root(cdr):
-            self._follow_up(cdr, counted=bucket is not None)
-            if bucket is not None:
-                series = {"I": result.inbound, "O": result.outbound, "M": result.missed}.get(cdr.type or "")
-                if series is not None:
-                    series[bucket] += 1
-                if cdr.type in ("I", "M") and cdr.destination != "out":
-                    result.inbound_calls += 1
-                    result.answered_inbound += cdr.type == "I" and cdr.disposition == "CONNECTED"
-        if (bucket is not None and cdr.user_id is not None and cdr.disposition == "CONNECTED"
-                and cdr.type in ("I", "O") and cdr.context != "FOLLOW_ME"):  # fmt: skip
-            talk = cdr.billsec or 0
-            result.talk_seconds += talk
-            result.talk_legs += 1
-            load = self._users.setdefault(cdr.user_id, [0, 0])
+        {"I": result.inbound, "O": result.outbound, "M": result.missed}[call.type][bucket] += 1
+        answered = call.outcome is Outcome.ANSWERED
+        if not call.outbound:
+            result.inbound_calls += 1
+            result.answered_inbound += answered
+        if answered:
+            result.talk_seconds += call.billsec
+            result.talked_calls += 1
+        talk = call.talk_by_user()
+        for user_id in call.user_ids:
+            load = self._users.setdefault(user_id, [0, 0])
             load[0] += 1
-            load[1] += talk
+            load[1] += talk.get(user_id, 0)
 
-    def _follow_up(self, cdr: Cdr, *, counted: bool) -> None:
-        outbound = cdr.type == "O" and cdr.destination == "out"
-        number = normalise_number(cdr.dst if outbound else cdr.src)
-        if not number:
-            return
-        direction = Direction.OUT if outbound else Direction.IN
-        call = Call(cdr.id, cdr.calldate, direction, number, cdr.disposition == "CONNECTED", cdr.user_id)
-        self._later.append(call)
-        if counted and direction is Direction.IN and cdr.type == "M" and cdr.destination == "in":
-            self._misses.append(call)
+    def _follow_up(self, call: Call, *, counted: bool) -> None:
+        """Every missed call is followed up (one with no number cannot be returned); every call
+        with a number may answer an earlier miss."""
+        number = normalise_number(call.first.dst if call.outbound else call.first.src)
+        direction = Direction.OUT if call.outbound else Direction.IN
+        item = followup.Call(call.id, call.calldate, direction, number, call.outcome is Outcome.ANSWERED, call.user_id,
+                             raw=call.first.src or "")  # fmt: skip
+        if number:
+            self._later.append(item)
+        if counted and call.missed:
+            self._misses.append(item)
 
     def add_monitor(self, monitor: Monitor) -> None:
         bucket = self.period.bucket_of(monitor.timestamp)
         if bucket is None:
             return
         self.result.recordings += 1
-        if monitor.cx_score is not None:
+        # A score or sentiment the client could not read (Raw, shown raw in the tables) is not counted.
+        if isinstance(monitor.cx_score, int):
             self.result.cx_sum[bucket] += monitor.cx_score
             self.result.cx_count[bucket] += 1
-        if monitor.sentiment is not None:
+        if isinstance(monitor.sentiment, Sentiment):
             self.result.sentiments[bucket][int(monitor.sentiment)] += 1
 
     def finish(self, *, user_names: dict[int, str], new_voicemail: int, seconds: float) -> Overview:
@@ -225,8 +228,8 @@ class OverviewBuilder:
 def build(period: Period, *, now: datetime, cdrs: Iterable[Cdr], monitors: Iterable[Monitor],
           user_names: dict[int, str], new_voicemail: int, seconds: float = 0.0) -> Overview:  # fmt: skip
     builder = OverviewBuilder(period, now=now)
-    for cdr in cdrs:
-        builder.add_cdr(cdr)
+    for call in group_calls(cdrs):
+        builder.add_call(call)
     for monitor in monitors:
         builder.add_monitor(monitor)
     return builder.finish(user_names=user_names, new_voicemail=new_voicemail, seconds=seconds)

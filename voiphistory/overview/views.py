@@ -38,6 +38,7 @@ def _context(request: HttpRequest, state: services.OverviewState) -> dict:
         context["charts"] = overview_charts(state.overview)
         query = state.period.table_query()
         context["calls_url"] = f"{reverse('history:table', args=['calls'])}?{urlencode(query)}"
+        context["missed_url"] = f"{reverse('history:table', args=['calls'])}?{urlencode({**query, 'call_type': 'M'})}"
         context["period_query"] = urlencode(query)
         context["voicemail_query"] = urlencode({**query, "is_new": "new"})
     return context

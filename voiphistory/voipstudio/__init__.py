@@ -8,12 +8,14 @@ data it returns; ``filters`` the query parameters it accepts. No Django here: co
 from __future__ import annotations
 
 from voiphistory.voipstudio.client import DEFAULT_BASE_URL, VoipstudioClient
+from voiphistory.voipstudio.codes import Codes
 from voiphistory.voipstudio.errors import (
     TRANSIENT_ERRORS,
     Forbidden,
     InvalidIdentifier,
     InvalidRequest,
     NotFound,
+    OutcomeUnknown,
     RateLimited,
     Unauthorized,
     Unavailable,
@@ -32,6 +34,7 @@ from voiphistory.voipstudio.records import (
     Msdr,
     Note,
     Page,
+    Raw,
     Sentiment,
     Sms,
     TwoFactorRequired,
@@ -60,8 +63,11 @@ __all__ = [
     "Msdr",
     "NotFound",
     "Note",
+    "OutcomeUnknown",
+    "Codes",
     "Page",
     "RateLimited",
+    "Raw",
     "Sentiment",
     "Sms",
     "TwoFactorRequired",

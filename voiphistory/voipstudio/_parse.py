@@ -1,20 +1,71 @@
-"""Small, strict converters from VoIPstudio JSON values to Python values.
+"""Small, strict converters from VoIPstudio JSON values to Python values, and ``Raw``.
 
-Records call these at the boundary so that a value of the wrong kind fails loudly there
-(the client turns the ValueError into ``Unavailable("malformed response")``) instead of
-surfacing as a confusing error deep in a template.
+Records call these at the boundary. A value of the wrong kind (a date the client cannot read, a
+word where a number was expected, a code nobody configured) does not fail the record: the field
+keeps the value as sent, wrapped in ``Raw``, pages show it as is, and it is logged once per
+(record, field, value). Only a missing or unreadable ``id`` or own date makes a record unreadable:
+a page leaves it out (logged once), a single read turns the ValueError into ``Unavailable``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
+import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from voiphistory.voipstudio.codes import code_key
+
+logger = logging.getLogger("voiphistory.voipstudio")
+
 # MySQL's "no date" placeholder; VoIPstudio is PHP on MySQL, so an optional date may carry it.
 _ZERO_DATES = frozenset({"", "0000-00-00", "0000-00-00 00:00:00"})
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A value the client could not read as its field's type or code, kept exactly as VoIPstudio
+    sent it. ``str()`` is what a page shows; it is never equal to a value of the field's type."""
+
+    value: Any
+
+    def __str__(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+    def __hash__(self) -> int:  # the value may be a list or an object: records stay hashable
+        return hash((Raw, repr(self.value)))
+
+
+_REPORTED_MAX = 10_000
+_reported: set[tuple[str, str, str]] = set()
+_reported_lock = threading.Lock()
+
+
+def report_unknown(record: str, field: str, value: Any, why: str = "") -> None:
+    """Log a value the client does not know, once per (record, field, value) and process: a
+    table of 500 rows with the same odd code logs one line, not 500."""
+    key = (record, field, repr(value)[:200])
+    with _reported_lock:
+        if key in _reported:
+            return
+        if len(_reported) >= _REPORTED_MAX:  # bounded: an API sending endless new values cannot grow it
+            _reported.clear()
+        _reported.add(key)
+    logger.warning("VoIPstudio sent %s.%s = %s, which the client does not know%s; it is shown as sent",
+                   record, field, key[2], f" ({why})" if why else "")  # fmt: skip
+
+
+def tolerant(record: str, field: str, value: Any, convert: Callable[[Any], Any]) -> Any:
+    """``convert(value)``, or ``Raw(value)`` (logged once) when the value cannot be converted."""
+    try:
+        return convert(value)
+    except (ValueError, TypeError, KeyError) as exc:
+        report_unknown(record, field, value, str(exc))
+        return Raw(value)
 
 
 def req(data: Mapping[str, Any], key: str) -> Any:
@@ -58,6 +109,16 @@ def opt_str(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+def opt_code(value: Any) -> int | str | None:
+    """A code as sent: an int (or decimal string, as the int) or a word; never a list or object."""
+    if value is None or value == "":
+        return None
+    key = code_key(value)
+    if key is None:
+        raise ValueError(f"expected a code (a number or a word), got {value!r}")
+    return key
 
 
 def opt_bool(value: Any) -> bool | None:
@@ -130,6 +191,7 @@ _BY_ANNOTATION: dict[str, Callable[[Any], Any]] = {
     "datetime": to_datetime,
     "int | None": opt_int,
     "str | None": opt_str,
+    "int | str | None": opt_code,
     "bool | None": opt_bool,
     "datetime | None": opt_datetime,
     "dict[str, Any] | None": opt_dict,
@@ -154,8 +216,9 @@ def record_kwargs(cls: type, data: Mapping[str, Any], **given: Any) -> dict[str,
 
     Each field is read from the JSON key of the same name and converted by its annotation,
     so a field declared on a record can never be silently forgotten by its parser. Fields
-    without a default are required. ``given`` supplies fields that need more than that
-    (enums, renamed keys).
+    without a default (``id`` and the record's own date) are required: missing or unreadable, the
+    record is unreadable. Any other value that cannot be converted becomes ``Raw`` (logged once).
+    ``given`` supplies fields that need more (enums, renamed keys).
     """
     kwargs = dict(given)
     for name, convert, required in _plan(cls):
@@ -163,5 +226,7 @@ def record_kwargs(cls: type, data: Mapping[str, Any], **given: Any) -> dict[str,
             continue
         if convert is None:
             raise TypeError(f"{cls.__name__}.{name} has no converter for its type; pass it explicitly")
-        kwargs[name] = convert(req(data, name) if required else data.get(name))
+        # Strict for the id and the record's own date: pages sort, group and bucket by that date,
+        # so a record without a readable one is left out of its page (logged once), not half-shown.
+        kwargs[name] = convert(req(data, name)) if required else tolerant(cls.__name__, name, data.get(name), convert)
     return kwargs

@@ -17,11 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import ReadTimeoutError
 
-from voiphistory.voipstudio import timing
-from voiphistory.voipstudio.errors import Unavailable, VoipstudioError
+from voiphistory.voipstudio import budget, timing
+from voiphistory.voipstudio.codes import DEFAULT_CODES, Code, Codes
+from voiphistory.voipstudio.errors import OutcomeUnknown, Unavailable, VoipstudioError
 from voiphistory.voipstudio.records import (
     Cdr,
     Chat,
@@ -56,6 +57,10 @@ _TOKEN_HEADER = "X-Auth-Token"
 # Printable, no whitespace: a token with CR/LF would make requests raise an error quoting it.
 _HEADER_SAFE_RE = re.compile(r"^[\x21-\x7e]+$")
 _NO_BODY: Any = object()
+#: Requests that change data: when their answer is lost they raise OutcomeUnknown, not Unavailable.
+WRITE_METHODS = frozenset({"PATCH", "DELETE"})
+#: A gateway between us and VoIPstudio lost its answer: the write may have been applied behind it.
+_GATEWAY_LOST = frozenset({502, 504})
 
 
 class VoipstudioClient:
@@ -65,7 +70,8 @@ class VoipstudioClient:
     per request as ``X-Auth-Token`` and is never stored on the session); build such a session
     with ``build_session`` so it carries the retry policy and refuses cookies. ``retries``,
     ``backoff`` and ``max_retry_after`` configure the session the client builds itself; a
-    session passed in keeps its own policy.
+    session passed in keeps its own policy. ``codes`` says what the codes the reference leaves
+    open mean (voicemail folder numbers, sentiment codes; default: the Asterisk numbering).
     """
 
     def __init__(
@@ -80,6 +86,7 @@ class VoipstudioClient:
         max_retry_after: float = 10.0,
         max_path_length: int = 2000,
         session: requests.Session | None = None,
+        codes: Codes | None = None,
     ) -> None:
         self.base_url = _normalise_base_url(base_url)
         self.base_path = urlsplit(self.base_url).path
@@ -99,6 +106,8 @@ class VoipstudioClient:
         elif any(name.lower() == _TOKEN_HEADER.lower() for name in session.headers):
             raise ValueError("a shared session must not carry X-Auth-Token; pass token to the client")
         self._session = session
+        # What coded values mean where the reference is silent (voicemail folders, sentiment).
+        self.codes = codes or DEFAULT_CODES
 
         self.cdrs = CdrCollection(self, "/cdrs", Cdr.from_api, {"list", "get", "delete", "delete_all"})
         # Also served as /cdrs/calltracking; /calltracking/cdrs cannot be mistaken for a CDR id.
@@ -137,6 +146,7 @@ class VoipstudioClient:
             max_retry_after=self.max_retry_after,
             max_path_length=self.max_path_length,
             session=self._session,
+            codes=self.codes,
         )
 
     def __repr__(self) -> str:
@@ -171,7 +181,7 @@ class VoipstudioClient:
     def logout(self) -> None:
         self.http_request("POST", "/logout")
 
-    def mediasession_dictionaries(self) -> dict[str, list[dict[str, Any]]]:
+    def mediasession_dictionaries(self) -> dict[str, dict[Code, str]]:
         return parse_dictionaries(self.get_data("/mediasessions/dictionaries"))
 
     # -- HTTP, used by the managers ---------------------------------------------------------
@@ -217,7 +227,10 @@ class VoipstudioClient:
             failure = (TypeError(f"request body is not JSON-serialisable: {exc}"), exc)
         except (requests.RequestException, Urllib3Error, OSError) as exc:
             logger.info("VoIPstudio %s /%s failed: %s", method, shown.lstrip("/"), type(exc).__name__)
-            failure = (self._transport_error(exc), None if redact_path else exc)
+            error = self._transport_error(exc)
+            if method in WRITE_METHODS and not _never_sent(exc):
+                error = OutcomeUnknown(f"{error.message}, after the {method} was sent", method=method, path=shown)
+            failure = (error, None if redact_path else exc)
         timing.record(time.monotonic() - started)
         if failure is not None:
             # Raised outside the except block so a redacted failure has no __context__ either.
@@ -230,7 +243,11 @@ class VoipstudioClient:
             (time.monotonic() - started) * 1000,
         )
         if not 200 <= response.status_code < 300:
-            raise error_for_response(response, streamed=stream)
+            error = error_for_response(response, streamed=stream)
+            if method in WRITE_METHODS and response.status_code in _GATEWAY_LOST:
+                raise OutcomeUnknown(f"{error.message}, after the {method} was sent", method=method, path=shown,
+                                     status=response.status_code)  # fmt: skip
+            raise error
         return response
 
     def json_of(self, response: requests.Response) -> Any:
@@ -263,6 +280,8 @@ class VoipstudioClient:
 
     def _transport_error(self, exc: BaseException) -> VoipstudioError:
         name = type(exc).__name__
+        if isinstance(exc, budget.BudgetSpent):
+            return Unavailable("VoIPstudio is answering too slowly: this page stopped waiting for it")
         if isinstance(exc, requests.ConnectTimeout):
             return Unavailable(f"could not connect to VoIPstudio within {self.connect_timeout:g} s ({name})")
         if isinstance(exc, (requests.ReadTimeout, ReadTimeoutError)) or _caused_by_read_timeout(exc):
@@ -272,6 +291,17 @@ class VoipstudioClient:
         if isinstance(exc, (requests.ConnectionError, Urllib3Error, OSError)):
             return Unavailable(f"could not connect to VoIPstudio ({name})")
         return Unavailable(f"request to VoIPstudio failed ({name})")
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """The connection was never made (refused, unresolvable, connect timeout): the request did
+    not leave, so a write certainly did not happen. Anything later may have reached VoIPstudio."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _caused_by_read_timeout(exc: BaseException) -> bool:

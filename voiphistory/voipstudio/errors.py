@@ -17,6 +17,7 @@ __all__ = [
     "InvalidIdentifier",
     "InvalidRequest",
     "NotFound",
+    "OutcomeUnknown",
     "RateLimited",
     "Unauthorized",
     "Unavailable",
@@ -90,6 +91,19 @@ class RateLimited(_RetryLater):
 class Unavailable(_RetryLater):
     """VoIPstudio could not give a usable answer: 5xx, no connection, timeout, a malformed
     body or a file cut off mid-stream. Safe to retry later (a Celery task's autoretry_for)."""
+
+
+class OutcomeUnknown(VoipstudioError):
+    """A write (PATCH, DELETE) was sent but its answer never came whole: a read timeout, the
+    connection dropped after the request went out, a gateway's 502/504, or a 2xx body cut off or
+    unreadable. VoIPstudio may or may not have applied it, so it is never retried (it is not in
+    ``TRANSIENT_ERRORS``): read the resource back to learn what is true
+    (``voiphistory.history.writes``). ``method`` and ``path`` say which request it was."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "", status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.method = method
+        self.path = path
 
 
 class InvalidIdentifier(ValueError):

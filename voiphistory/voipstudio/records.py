@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import IntEnum
+from datetime import UTC, datetime
 from typing import Any, Self
 
-from voiphistory.voipstudio._parse import opt_str, record_kwargs, req, to_int
+from voiphistory.voipstudio._parse import Raw, opt_datetime, opt_int, opt_str, record_kwargs, req, tolerant
 from voiphistory.voipstudio.accounts import ApiToken, LoginResult, Me, TwoFactorRequired, User
+from voiphistory.voipstudio.codes import DEFAULT_CODES, Codes, Sentiment, VoicemailFolder, code_key
 
 __all__ = [
     "ApiToken",
@@ -30,6 +30,7 @@ __all__ = [
     "Msdr",
     "Note",
     "Page",
+    "Raw",
     "Sentiment",
     "Sms",
     "TwoFactorRequired",
@@ -37,46 +38,6 @@ __all__ = [
     "VoiceMessage",
     "VoicemailFolder",
 ]
-
-
-class Sentiment(IntEnum):
-    """A recording's sentiment: a number in responses, its word in PATCH (emulator choice)."""
-
-    NEGATIVE = 0
-    NEUTRAL = 1
-    POSITIVE = 2
-
-    @property
-    def api_word(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def from_api(cls, value: Any) -> Sentiment | None:
-        if value is None or value == "":
-            return None
-        if isinstance(value, str) and not value.strip().isdigit():
-            return cls[value.strip().upper()]
-        return cls(to_int(value))
-
-
-class VoicemailFolder(IntEnum):
-    """Asterisk's voicemail folders: a number in responses, the name in bulk PATCH."""
-
-    INBOX = 1
-    OLD = 2
-    WORK = 3
-    FAMILY = 4
-    FRIENDS = 5
-
-    @property
-    def api_name(self) -> str:
-        return "INBOX" if self is VoicemailFolder.INBOX else self.name.capitalize()
-
-    @classmethod
-    def from_api(cls, value: Any) -> VoicemailFolder:
-        if isinstance(value, str) and not value.strip().isdigit():
-            return cls[value.strip().upper()]
-        return cls(to_int(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,22 +106,24 @@ class Monitor:
     transcript: str | None = None
     transcript_speakers: str | None = None
     summary: str | None = None
-    sentiment: Sentiment | None = None
+    sentiment: Sentiment | Raw | None = None  # Raw: a code ``Codes.sentiments`` does not know
     cx_score: int | None = None
     metadata: dict[str, Any] | None = field(default=None, hash=False, compare=True)
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Self:
-        return cls(**record_kwargs(cls, data, sentiment=Sentiment.from_api(data.get("sentiment"))))
+    def from_api(cls, data: dict[str, Any], codes: Codes = DEFAULT_CODES) -> Self:
+        return cls(**record_kwargs(cls, data, sentiment=_coded(cls, "sentiment", data.get("sentiment"), codes.sentiment)))
 
 
 @dataclass(frozen=True, slots=True)
 class VoiceMessage:
-    """A voicemail; ``folder`` is where it is filed (moving to OLD marks it heard)."""
+    """A voicemail; ``folder`` is where it is filed, by name (moving to OLD marks it heard):
+    a ``VoicemailFolder`` for a standard one, the configured name of another, ``Raw`` for a
+    code ``Codes.folders`` does not know."""
 
     id: int
     origtime: datetime
-    folder: VoicemailFolder
+    folder: str | Raw
     is_new: bool | None = None
     caller: str | None = None
     callerid: str | None = None
@@ -172,13 +135,14 @@ class VoiceMessage:
     transcript: str | None = None
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Self:
-        return cls(**record_kwargs(cls, data, folder=VoicemailFolder.from_api(req(data, "folder"))))
+    def from_api(cls, data: dict[str, Any], codes: Codes = DEFAULT_CODES) -> Self:
+        return cls(**record_kwargs(cls, data, folder=_coded(cls, "folder", req(data, "folder"), codes.folder_name)))
 
 
 @dataclass(frozen=True, slots=True)
 class Chat:
-    """A website chat session. ``state``: 0 waiting, 1 active, 2 closed, 3 missed (emulator)."""
+    """A website chat session. ``state`` is the code as sent (an int, or a word such as
+    "active"): the reference does not list the states, their labels are configuration."""
 
     id: int
     created_at: datetime
@@ -186,7 +150,7 @@ class Chat:
     duration: int | None = None
     operator_id: int | None = None
     operator_ua: str | None = None
-    state: int | None = None
+    state: int | str | None = None
     visitor_city: str | None = None
     visitor_country: str | None = None
     visitor_email: str | None = None
@@ -201,6 +165,20 @@ class Chat:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
         return cls(**record_kwargs(cls, data))
+
+
+def _coded(cls: type, name: str, value: Any, meaning: Any) -> Any:
+    """``meaning(value)`` for a coded field; a value with no meaning is kept as ``Raw`` (logged once)."""
+    if value is None or value == "":
+        return None
+    found = meaning(value)
+    if found is None:
+        return tolerant(cls.__name__, name, value, _unknown_code)
+    return found
+
+
+def _unknown_code(value: Any) -> Any:
+    raise ValueError(f"no configured meaning for code {code_key(value)!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,18 +277,73 @@ class Sms:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A note a user wrote on a call (shape chosen by the emulator: the live one is unknown)."""
+    """A note a user wrote on a call. The reference does not give the shape of a note
+    (docs/voipstudio-api.md, "Call notes"), so the text, author and time are read from the first
+    of the plausible names that holds one; ``other`` keeps the remaining plain fields, so a note of
+    an unknown shape still shows what it has. Nothing here is required: a note is never dropped."""
 
-    id: int
-    created_at: datetime
+    id: int | None = None
+    text: str = ""
+    author: str = ""
+    created_at: datetime | None = None
     cdr_id: int | None = None
     user_id: int | None = None
-    user_name: str | None = None
-    note: str | None = None
+    other: tuple[tuple[str, str], ...] = ()
+
+    TEXT_KEYS = ("text", "note", "content", "body", "message")
+    AUTHOR_KEYS = ("author", "user_name", "created_by", "user", "author_name", "username")
+    TIME_KEYS = ("created_at", "date", "created", "timestamp", "updated_at")
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
-        return cls(**record_kwargs(cls, data))
+        known = {"id", "cdr_id", "user_id", *cls.TEXT_KEYS, *cls.AUTHOR_KEYS, *cls.TIME_KEYS}
+        return cls(
+            id=_lenient(opt_int, data.get("id")),
+            text=_first(data, cls.TEXT_KEYS, _plain_text),
+            author=_first(data, cls.AUTHOR_KEYS, _person),
+            created_at=_first(data, cls.TIME_KEYS, _note_time) or None,
+            cdr_id=_lenient(opt_int, data.get("cdr_id")),
+            user_id=_lenient(opt_int, data.get("user_id")),
+            other=tuple(
+                (str(key), str(value)) for key, value in data.items()
+                if key not in known and isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value)
+            ),
+        )  # fmt: skip
+
+
+def _lenient(convert: Any, value: Any) -> Any:
+    try:
+        return convert(value)
+    except ValueError:
+        return None
+
+
+def _first(data: dict[str, Any], keys: tuple[str, ...], convert: Any) -> Any:
+    """The first of ``keys`` whose value ``convert`` makes something of ("" when none does)."""
+    for key in keys:
+        value = _lenient(convert, data.get(key))
+        if value:
+            return value
+    return ""
+
+
+def _plain_text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _person(value: Any) -> str:
+    """A name from a string, or from a user object (``{"first_name", "last_name"}``, ``name``, ``email``)."""
+    if isinstance(value, dict):
+        full = " ".join(filter(None, (_plain_text(value.get("first_name")), _plain_text(value.get("last_name")))))
+        return full or _plain_text(value.get("name")) or _plain_text(value.get("email"))
+    return _plain_text(value)
+
+
+def _note_time(value: Any) -> datetime | None:
+    """The API's date format, ISO 8601, or Unix seconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return datetime.fromtimestamp(value, UTC)
+    return opt_datetime(value)
 
 
 @dataclass(frozen=True, slots=True)

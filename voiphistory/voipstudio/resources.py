@@ -8,12 +8,15 @@ extras (bulk edits, notes, SIP traces, audio files).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Collection as AbstractSet
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from voiphistory.voipstudio.errors import Unavailable
+from voiphistory.voipstudio._parse import report_unknown
+from voiphistory.voipstudio.codes import Code, code_key
+from voiphistory.voipstudio.errors import OutcomeUnknown, Unavailable
 from voiphistory.voipstudio.filters import (
     Filter,
     chunk_ids,
@@ -30,7 +33,6 @@ from voiphistory.voipstudio.records import (
     Page,
     Sentiment,
     User,
-    VoicemailFolder,
     VoiceMessage,
 )
 from voiphistory.voipstudio.transport import FileStream
@@ -152,7 +154,18 @@ class Collection[T](Resource):
         total = payload.get("total")
         if isinstance(total, bool) or not isinstance(total, int) or total < 0:
             raise Unavailable("malformed response from VoIPstudio (no total)")
-        return self._parse_list(payload["data"]), total
+        return self._readable(payload["data"]), total
+
+    def _readable(self, data: list[Any]) -> list[T]:
+        """A page's records; one that cannot be read at all (no usable id, a required field
+        missing) is left out and logged once, so the rest of the page still shows."""
+        items = []
+        for item in data:
+            try:
+                items.append(self._parse(item))
+            except Unavailable as exc:
+                report_unknown(self._what, "record", exc.message)  # once per kind of fault, not per row
+        return items
 
     def get(self, id: int) -> T:
         self._require("get")
@@ -176,22 +189,53 @@ class Collection[T](Resource):
             self._client.http_request("DELETE", f"{self.path}/{','.join(map(str, batch))}")
         return len(batches)
 
-    def dictionaries(self) -> dict[str, list[dict[str, Any]]]:
-        """Coded values with labels per field (``{"type": [{"value","label"}, …], …}``)."""
+    def dictionaries(self) -> dict[str, dict[Code, str]]:
+        """Labels of coded values per field: ``{"type": {"O": "Outbound", …}, …}`` (``parse_dictionaries``)."""
         self._require("dictionaries")
         return parse_dictionaries(self._client.get_data(f"{self.path}/dictionaries"))
+
+    def _written[R](self, method: str, path: str, body: Any, parse: Callable[[Any], R]) -> R:
+        """Send a write and parse its answer. A 2xx whose body cannot be read means the write was
+        accepted but what VoIPstudio now holds is unknown: OutcomeUnknown, for the caller to read
+        back, never Unavailable (which invites a retry)."""
+        response = self._client.http_request(method, path, json_body=body)
+        try:
+            return parse(self._client.data_of(response))
+        except Unavailable as error:
+            raise OutcomeUnknown(
+                f"VoIPstudio answered {response.status_code} but its answer could not be read ({error.message})",
+                method=method, path=path, status=response.status_code,
+            ) from None  # fmt: skip
 
     def _stream(self, path: str, *, accept: str) -> FileStream:
         """A file endpoint; its errors are JSON like the rest and raise the same exceptions."""
         return FileStream(self._client.http_request("GET", path, stream=True, accept=accept))
 
 
-def parse_dictionaries(data: Any) -> dict[str, list[dict[str, Any]]]:
-    if not isinstance(data, dict) or not all(
-        isinstance(v, list) and all(isinstance(i, dict) for i in v) for v in data.values()
-    ):
+def parse_dictionaries(data: Any) -> dict[str, dict[Code, str]]:
+    """``{field: {code: label}}`` from either shape a server answers: a list of choices per field
+    (``{"type": [{"value": "O", "label": "Outbound"}, …]}``) or a mapping per field (``{"type":
+    {"O": "Outbound"}}``). Codes come back as ``code_key`` makes them (JSON object keys are text:
+    "1" is 1). The reference's own example answers a list of records, which holds no labels: that
+    is an empty answer, like a field whose entries are neither shape (docs/voipstudio-api.md)."""
+    if isinstance(data, list):
+        return {}
+    if not isinstance(data, dict):
         raise Unavailable("malformed response from VoIPstudio (expected dictionaries)")
-    return {str(key): [dict(item) for item in values] for key, values in data.items()}
+    result: dict[str, dict[Code, str]] = {}
+    for name, entries in data.items():
+        if isinstance(entries, dict):
+            pairs = list(entries.items())
+        elif isinstance(entries, list):
+            pairs = [(entry.get("value", entry.get("code", entry.get("id"))), entry.get("label", entry.get("name")))
+                     for entry in entries if isinstance(entry, dict)]  # fmt: skip
+        else:
+            continue
+        labels = {key: str(label).strip() for code, label in pairs
+                  if (key := code_key(code)) is not None and isinstance(label, (str, int)) and str(label).strip()}  # fmt: skip
+        if labels:
+            result[str(name)] = labels
+    return result
 
 
 class CallRecordCollection[T](Collection[T]):
@@ -228,9 +272,7 @@ class CdrCollection(CallRecordCollection[Cdr]):
             if not isinstance(item, dict):
                 raise TypeError("update_many takes a list of dicts")
             validate_id(item.get("id"))
-        return self._parse_list(
-            self._client.data_of(self._client.http_request("PATCH", self.path, json_body=list(items)))
-        )
+        return self._written("PATCH", self.path, list(items), self._parse_list)
 
     def notes(self, id: int) -> list[Note]:
         data = self._client.get_data(f"{self.path}/{validate_id(id)}/notes")
@@ -241,7 +283,8 @@ class CdrCollection(CallRecordCollection[Cdr]):
 
 class MonitorCollection(Collection[Monitor]):
     def __init__(self, client: VoipstudioClient, path: str) -> None:
-        super().__init__(client, path, Monitor.from_api, {"list", "get", "delete", "delete_all"})
+        parser = functools.partial(Monitor.from_api, codes=client.codes)  # sentiment codes: configuration
+        super().__init__(client, path, parser, {"list", "get", "delete", "delete_all"})
 
     def update(
         self,
@@ -271,8 +314,7 @@ class MonitorCollection(Collection[Monitor]):
             body["sentiment"] = None if sentiment is None else Sentiment(sentiment).api_word
         if not body:
             raise ValueError("monitors.update needs at least one field")
-        response = self._client.http_request("PATCH", f"{self.path}/{id}", json_body=body)
-        return self._parse(self._client.data_of(response))
+        return self._written("PATCH", f"{self.path}/{id}", body, self._parse)
 
     def mp3(self, id: int) -> FileStream:
         """The recording, streamed (VoIPstudio ignores Range: it always sends the whole file)."""
@@ -281,17 +323,19 @@ class MonitorCollection(Collection[Monitor]):
 
 class VoiceMessageCollection(Collection[VoiceMessage]):
     def __init__(self, client: VoipstudioClient, path: str) -> None:
-        super().__init__(client, path, VoiceMessage.from_api, {"list", "get", "delete", "delete_all"})
+        parser = functools.partial(VoiceMessage.from_api, codes=client.codes)  # folder numbering: configuration
+        super().__init__(client, path, parser, {"list", "get", "delete", "delete_all"})
 
-    def move(self, ids: Iterable[int], folder: VoicemailFolder) -> list[VoiceMessage]:
-        """Bulk PATCH ``[{"id": …, "folder": "Old"}, …]``; moving to OLD marks messages heard."""
-        name = VoicemailFolder(folder).api_name
+    def move(self, ids: Iterable[int], folder: str) -> list[VoiceMessage]:
+        """Bulk PATCH ``[{"id": …, "folder": "Old"}, …]``; moving to OLD marks messages heard.
+        ``folder`` is a folder name the client's ``Codes`` knows (a ``VoicemailFolder`` or another)."""
+        if not isinstance(folder, str) or self._client.codes.folder_code(folder) is None:
+            raise ValueError(f"not a voicemail folder: {folder!r}")
+        name = self._client.codes.folder_name(folder)
         body = [{"id": id, "folder": name} for id in validate_ids(ids)]
         if not body:
             return []
-        return self._parse_list(
-            self._client.data_of(self._client.http_request("PATCH", self.path, json_body=body))
-        )
+        return self._written("PATCH", self.path, body, self._parse_list)
 
     def mp3(self, id: int) -> FileStream:
         return self._stream(f"{self.path}/{validate_id(id)}.mp3", accept="audio/mpeg, */*")

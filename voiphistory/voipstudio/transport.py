@@ -24,11 +24,13 @@ from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from voiphistory.voipstudio import budget
 from voiphistory.voipstudio.errors import Unavailable, VoipstudioError, error_from_payload
 
 __all__ = [
     "RETRY_STATUSES",
     "SAFE_METHODS",
+    "BudgetedAdapter",
     "FileStream",
     "VoipstudioRetry",
     "build_session",
@@ -71,6 +73,8 @@ class VoipstudioRetry(Retry):
     - ``Retry-After`` is honoured, but one that asks for more than ``max_retry_after`` seconds
       ends the retries at once so the caller gets RateLimited/Unavailable with ``retry_after``.
     - Backoff is ``backoff_factor * 2**(n-1)`` from the first retry (urllib3 skips the first).
+    - Inside a page's time budget (``budget``) a retry whose wait would pass the deadline is not
+      made: the caller gets the last answer's error at once.
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
@@ -110,7 +114,36 @@ class VoipstudioRetry(Retry):
             if wait is not None and wait > self.max_retry_after:
                 reason = ResponseError(f"Retry-After {wait:g}s exceeds the {self.max_retry_after:g}s cap")
                 raise MaxRetryError(_pool, url or "", reason)  # type: ignore[arg-type]
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        left = budget.remaining()
+        if left is not None and retry._wait_before_next(response) >= left:
+            # urllib3 hands back the last response when raise_on_status is off, else the error.
+            reason = error or ResponseError("retrying would pass the page's time budget")
+            raise MaxRetryError(_pool, url or "", reason)  # type: ignore[arg-type]
+        return retry
+
+    def _wait_before_next(self, response: BaseHTTPResponse | None) -> float:
+        """What urllib3's ``sleep`` will wait before the next attempt."""
+        if response is not None and response.status in self.RETRY_AFTER_STATUS_CODES:
+            wait = self.get_retry_after(response)
+            if wait is not None:
+                return wait
+        return self.get_backoff_time()
+
+
+class BudgetedAdapter(HTTPAdapter):
+    """Cuts each request's timeouts to what is left of the page's time budget, and sends nothing
+    once it is spent."""
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
+             **kwargs: Any) -> requests.Response:  # fmt: skip
+        left = budget.remaining()
+        if left is not None:
+            if left <= 0:
+                raise budget.BudgetSpent("the page's time for VoIPstudio is up", request=request)
+            connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+            timeout = (min(connect or left, left), min(read or left, left))
+        return super().send(request, stream=stream, timeout=timeout, **kwargs)
 
 
 def build_session(
@@ -141,7 +174,7 @@ def build_session(
     )
     session = requests.Session()
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=pool_maxsize)
+    adapter = BudgetedAdapter(max_retries=retry, pool_connections=4, pool_maxsize=pool_maxsize)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

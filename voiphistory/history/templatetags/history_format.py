@@ -14,14 +14,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from voiphistory.voipstudio import Sentiment, VoicemailFolder
+from voiphistory.history.labels import code_label, party_id_label
+from voiphistory.history.user_names import user_label
+from voiphistory.voipstudio import Raw, Sentiment
 
 register = template.Library()
 
-CALL_TYPES = {"O": "Outbound", "I": "Inbound", "M": "Missed"}
-DISPOSITIONS = {"INITIAL": "Not answered", "RINGING": "Not answered", "CONNECTED": "Answered",
-                "ON_HOLD": "On hold", "VM": "Voicemail"}  # fmt: skip
-CHAT_STATES = {0: "Waiting", 1: "Active", 2: "Closed", 3: "Missed"}
 BADGE_CLASSES = {"O": "out", "I": "in", "M": "missed", "CONNECTED": "out", "VM": "in", "RINGING": "missed", "INITIAL": "missed"}
 
 
@@ -30,6 +28,8 @@ def hms(seconds: int | None) -> str:
     """Durations as h:mm:ss."""
     if seconds is None:
         return ""
+    if isinstance(seconds, Raw):  # a duration VoIPstudio sent that is not a number: as it came
+        return str(seconds)
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
@@ -40,7 +40,7 @@ def phone(number: str | None) -> str:
     """E.164 digits without "+" (as the API writes them) in international format; others as they are."""
     if not number:
         return ""
-    digits = str(number)
+    digits = str(number)  # a Raw value is shown as its text
     if not digits.isdigit() or len(digits) < 8:
         return digits  # extensions, queue ids, "anonymous"
     try:
@@ -71,17 +71,8 @@ def phone_link(number: str | None) -> SafeString:
 
 @register.filter
 def coded(value: object, kind: str) -> str:
-    """A coded API value's label: ``{{ cdr.type|coded:"type" }}``."""
-    if value is None or value == "":
-        return ""
-    if kind == "sentiment":
-        return Sentiment(value).name.title()
-    if kind == "folder":
-        return VoicemailFolder(value).api_name if isinstance(value, int) else str(value)
-    if kind == "chat_state":
-        return CHAT_STATES.get(value, str(value))
-    table = {"type": CALL_TYPES, "disposition": DISPOSITIONS}.get(kind, {})
-    return table.get(value, str(value))
+    """A coded API value's label: ``{{ cdr.type|coded:"type" }}`` (``labels.code_label``)."""
+    return code_label(kind, value)
 
 
 @register.filter
@@ -97,6 +88,12 @@ def attr(record: object, name: str) -> object:
 
 
 @register.filter
+def user_name(names: dict | None, user_id: object) -> str:
+    """``{{ users|user_name:cdr.user_id }}``: the name, or "User 1234" when VoIPstudio gave none."""
+    return user_label(names, user_id)
+
+
+@register.filter
 def lookup(mapping: dict | None, key: object) -> object:
     return mapping.get(key) if mapping else None
 
@@ -109,6 +106,8 @@ def caller_name(value: str | None) -> str:
     """The name in a caller ID such as ``"Jane Doe" <447700900123>`` (the number shows beside it)."""
     if not value:
         return ""
+    if not isinstance(value, str):  # Raw: as VoIPstudio sent it
+        return str(value)
     match = _CALLER_ID.match(value)
     if not match:
         return value
@@ -125,11 +124,24 @@ def thousands(value: int | None) -> str:
 # rendering them in Python keeps the fragment within a few milliseconds of the upstream request.
 
 
+def party_parts(item: object, column, users: dict[int, str] | None) -> tuple[str, str]:
+    """A party column's name and number: the name from a caller ID, else from the user it names
+    (``user_attr``), ids such as ``contact:13913`` in words; "" for a name that is only the number."""
+    value = getattr(item, column.value_attr, None)
+    number = getattr(item, column.sub, None) if column.sub else value
+    name = caller_name(value) if value and value != number else ""
+    if not name and column.user_attr:
+        name = lookup(users, getattr(item, column.user_attr, None)) or ""
+    return party_id_label(str(name)), str(number or ("" if name else value or ""))
+
+
 @register.simple_tag
 def table_cell(item: object, column, users: dict[int, str] | None) -> SafeString:
     """The ``<td>`` of ``column`` (a catalog.Column) for one API record."""
     value = getattr(item, column.value_attr, None)
     kind = column.kind
+    if isinstance(value, Raw):  # any value the client could not read: shown as VoIPstudio sent it
+        return format_html('<td class="raw" title="As VoIPstudio sent it">{}</td>', value)
     if kind == "when":
         if value is None:
             return mark_safe('<td class="when"></td>')
@@ -139,18 +151,18 @@ def table_cell(item: object, column, users: dict[int, str] | None) -> SafeString
     if kind == "duration":
         return format_html('<td class="num">{}</td>', hms(value))
     if kind == "party":
-        number = getattr(item, column.sub, None) if column.sub else value
-        if value and value != number:
+        name, number = party_parts(item, column, users)
+        if name:
             sub = format_html('<span class="sub">{}</span>', phone_link(number)) if number else ""
-            return format_html("<td>{}{}</td>", caller_name(value), sub)
-        return format_html("<td>{}</td>", phone_link(number or value))
+            return format_html("<td>{}{}</td>", name, sub)
+        return format_html("<td>{}</td>", phone_link(number))
     if kind == "user":
-        return format_html("<td>{}</td>", lookup(users, value) or "")
+        return format_html("<td>{}</td>", user_label(users, value))
     if kind in ("badge", "sentiment"):
         if value is None or (kind == "badge" and not value):
             empty = '<span class="sub">Not analysed</span>' if kind == "sentiment" else ""
             return mark_safe(f"<td>{empty}</td>")
-        label = coded(value, "sentiment" if kind == "sentiment" else column.field)
+        label = coded(value, "sentiment" if kind == "sentiment" else column.code_kind)
         return format_html('<td><span class="badge {}">{}</span></td>', badge_class(value), label)
     if kind == "score":
         return format_html('<td class="num">{}</td>', "–" if value is None else value)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import BinaryIO
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -28,6 +26,7 @@ from voiphistory.audit.models import Action
 from voiphistory.history import audio_cache
 from voiphistory.history.messages import upstream_message
 from voiphistory.history.templatetags.history_format import phone
+from voiphistory.ops.downloads import attachment_header
 from voiphistory.voipstudio import (
     Forbidden,
     InvalidIdentifier,
@@ -131,7 +130,7 @@ def ranged_response(
     if wanted is not None:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     if filename:
-        response["Content-Disposition"] = attachment_header(filename)
+        response["Content-Disposition"] = attachment_header(filename, fallback="audio")
     return response
 
 
@@ -232,15 +231,3 @@ def _party(name: str | None, number: str | None) -> str:
 def _callerid_name(callerid: str | None) -> str:
     match = _CALLERID_RE.match(callerid or "")
     return match.group(1).strip() if match else ""
-
-
-def attachment_header(filename: str) -> str:
-    """``attachment; filename="…"; filename*=UTF-8''…`` (RFC 6266): a plain ASCII name for old
-    clients, the exact name for the rest; neither can carry a path, quote or control character."""
-    stem, dot, extension = filename.rpartition(".")
-    stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|;]+', " ", stem if dot else filename)
-    stem = re.sub(r"\s+", " ", stem).strip(" .")[:150] or "audio"
-    suffix = f".{extension}" if dot else ""
-    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    ascii_stem = re.sub(r"\s+", " ", re.sub(r"[^A-Za-z0-9 +'(),._-]", "", ascii_stem)).strip(" .") or "audio"
-    return f"attachment; filename=\"{ascii_stem}{suffix}\"; filename*=UTF-8''{quote(stem + suffix, safe='')}"

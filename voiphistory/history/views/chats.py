@@ -9,6 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from voiphistory.accounts.permissions import writer_required
 from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
@@ -32,6 +33,7 @@ def chat_detail(request: HttpRequest, id: int) -> HttpResponse:
 
 
 @require_POST
+@writer_required
 def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
     """Without ``confirm=yes`` asks "Delete N messages?"; with it deletes them. The same form works
     as an HTMX swap of the conversation and as a plain round trip."""

@@ -10,7 +10,7 @@ from voiphistory.accounts.upstream import client_for
 from voiphistory.history import selectors
 from voiphistory.history.messages import upstream_message
 from voiphistory.history.timeline import number_timeline
-from voiphistory.voipstudio import Forbidden, Unauthorized, VoipstudioError
+from voiphistory.voipstudio import Unauthorized, VoipstudioError
 
 
 @require_safe
@@ -19,11 +19,9 @@ def number(request: HttpRequest, digits: str) -> HttpResponse:
     context: dict = {"number": digits}
     try:
         client = client_for(request)
-        context["timeline"] = number_timeline(client=client, number=digits)
-        try:
-            context["users"] = selectors.user_directory(client=client, customer_id=request.account.customer_id)
-        except Forbidden:
-            context["users"] = {}
+        context["timeline"] = timeline = number_timeline(client=client, number=digits, customer_id=request.account.customer_id)
+        users = selectors.user_names(client=client, customer_id=request.account.customer_id)
+        context["users"] = users.learn(entry.record for entry in timeline.entries)
     except Unauthorized:
         raise
     except VoipstudioError as error:

@@ -7,19 +7,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from voiphistory.accounts.permissions import writer_required
 from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
 from voiphistory.audit.models import Action
-from voiphistory.history import selectors, services
+from voiphistory.history import capabilities, labels, selectors, services
+from voiphistory.history.call_window import TooManyLegs
 from voiphistory.history.catalog import BY_SLUG, Section
 from voiphistory.history.edits import edited_recording_ids
 from voiphistory.history.forms import PAGE_SIZES, TableQuery
 from voiphistory.history.messages import upstream_message
+from voiphistory.history.views import listening
 from voiphistory.history.views.common import fragment_context, wants_fragment
-from voiphistory.voipstudio import InvalidIdentifier, Page, Unauthorized, VoicemailFolder, VoipstudioError
+from voiphistory.voipstudio import InvalidIdentifier, Page, Unauthorized, VoipstudioError
 
 
 def section_or_404(slug: str) -> Section:
@@ -34,26 +37,54 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("overview:page")
 
 
+@require_POST
+def remember_columns(request: HttpRequest, slug: str) -> HttpResponse:
+    """The column menu posts here when it changes (htmx, CSRF header on <body>): the choice is kept
+    for the next visit. 204: nothing to swap, the table itself reloads through the filters' GET."""
+    if not services.table_columns_remember(owner=request.user, section=section_or_404(slug), columns=request.POST.getlist("cols")):
+        return HttpResponse("Those columns are not this table's; nothing was remembered.", status=400, content_type="text/plain")
+    return HttpResponse(status=204)
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def table(request: HttpRequest, slug: str) -> HttpResponse:
     section = section_or_404(slug)
     context = {"section": section, "page_sizes": PAGE_SIZES, "page": None, **fragment_context(request)}
     context["back_to"] = urlencode({"next": request.get_full_path()})  # once, not once per row
+    # Calls may not be deletable by id on this account (history.capabilities): then no delete is offered, with why.
+    refusal = section.deletable and capabilities.delete_refusal(section=section, customer_id=request.account.customer_id)
+    context["delete_refused"] = refusal or ""
+    context["can_delete"] = section.deletable and request.account.can_write and not refusal
     # Row checkboxes feed the bulk toolbar (voicemail's feed its move form, which has the same buttons).
     context["selectable"] = section.slug != "voicemail" and (
-        section.slug == "recordings" or (section.deletable and request.account.can_write)
+        section.slug == "recordings" or context["can_delete"] or (section.slug == "calls" and request.account.can_write)
     )
     try:
         client = client_for(request)
-        users = selectors.user_directory(client=client, customer_id=request.account.customer_id)
+        users = selectors.user_names(client=client, customer_id=request.account.customer_id)
         data = services.table_columns_choose(owner=request.user, section=section, data=request.GET)
         query = context["query"] = TableQuery(section, data, users=users)
         context["table_querystring"] = data.urlencode()  # what bulk jobs and saved views act on
         context["users"] = users
+        if any(column.kind == "user" for column in section.columns):  # the table says so, and names users from rows
+            context["users_unavailable"] = users.unavailable
         if query.is_valid():
-            context["page"] = page = selectors.table_page(client=client, section=section, query=query)
+            try:
+                page = selectors.table_page(client=client, section=section, query=query)
+                context["call_rows"] = query.shows_calls
+            except TooManyLegs as error:  # a period too big to group: its legs, and a note saying so
+                page = selectors.legs_page(client=client, section=section, query=query)
+                context["too_many_legs"] = error.legs
+            context["page"] = page
+            context["users"] = users.learn(page.items)
+            if section.collection in ("cdrs", "calltracking_cdrs"):  # labels for rendering, after the rows
+                context["code_dictionaries"] = selectors.code_dictionaries(client=client, customer_id=request.account.customer_id)
+            if context.get("call_rows"):  # a row is a whole call: bulk-select its legs in the legs view
+                context["selectable"] = False
             context.update(table_layout(section, query, page))
+            # Calls: which rows were recorded (their Listen); voicemail: the triage controls.
+            context.update(listening.table_context(request=request, client=client, section=section, query=query, page=page))
             if section.slug == "recordings":  # "Edited by a person" on rows whose AI text was corrected here
                 context["edited"] = edited_recording_ids(customer_id=request.account.customer_id, ids=[m.id for m in page.items])
     except Unauthorized:
@@ -62,10 +93,12 @@ def table(request: HttpRequest, slug: str) -> HttpResponse:
         context["error_message"] = upstream_message(error)
         context.setdefault("query", TableQuery(section, request.GET, users={}))
     template = "history/table.html#table" if wants_fragment(request) else "history/table.html"
-    return render(request, template, context)
+    with labels.dictionaries_used(context.get("code_dictionaries", {})):  # codes in VoIPstudio's own words
+        return render(request, template, context)
 
 
-DETAIL_VIEWS = {"calls": "history:call_detail", "call-tracking": "history:call_detail", "chats": "history:chat_detail"}
+DETAIL_VIEWS = {"calls": "history:call_detail", "call-tracking": "history:call_detail", "chats": "history:chat_detail",
+                "media-sessions": "history:msdr_detail"}  # fmt: skip
 
 
 def table_layout(section: Section, query: TableQuery, page: Page) -> dict:
@@ -89,7 +122,6 @@ def table_layout(section: Section, query: TableQuery, page: Page) -> dict:
         "page_first": first,
         "page_last": first + len(page.items) - 1,
         "detail_view": DETAIL_VIEWS.get(section.slug, ""),
-        "folders": [(folder.api_name, folder.api_name) for folder in VoicemailFolder],
     }
 
 
@@ -110,6 +142,7 @@ def pager_links(current: int, pages: int) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
+@writer_required
 def delete_item(request: HttpRequest, slug: str, id: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes. Answers the row's place in the table for HTMX."""
     section = section_or_404(slug)
@@ -119,21 +152,31 @@ def delete_item(request: HttpRequest, slug: str, id: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("history:table", args=[slug])
     context = {"section": section, "id": id, "next": back}
+    if refusal := capabilities.delete_refusal(section=section, customer_id=request.account.customer_id):
+        context |= {"error_message": f"{refusal}.", "refused": True}  # known: nothing is sent upstream
+        template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
+        return render(request, template, context)
     if request.method == "GET":
         template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
         return render(request, template, context)
     try:
-        services.item_delete(client=client_for(request), section=section, id=id)
+        settled = services.item_delete(client=client_for(request), section=section, id=id,
+                                       customer_id=request.account.customer_id, writer=request.account.can_write)
     except Unauthorized:
         raise
     except InvalidIdentifier:  # /calls/0/delete/: well-formed for the URL, never an item
         raise Http404("No such item") from None
     except VoipstudioError as error:
-        context["error_message"] = upstream_message(error)
+        context |= {"error_message": upstream_message(error), "refused": isinstance(error, capabilities.NotOffered)}
         template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
         return render(request, template, context)
-    audit.record(request, action=Action.DELETE, section=section.slug, ids=[id])
+    audit.record(request, action=Action.DELETE, section=section.slug, ids=[id], detail=settled.audit_detail())
+    said = settled.message(done=f"The {section.noun} was deleted.", not_done=f"Not deleted — VoIPstudio still has the {section.noun}")
+    if not settled.all_done:  # the answer was lost and the item is still there (or nobody can tell)
+        context |= {"error_message": said}
+        template = "history/table.html#confirm-delete" if wants_fragment(request) else "history/confirm_delete.html"
+        return render(request, template, context)
     if wants_fragment(request):
-        return render(request, "history/table.html#deleted", context)
-    messages.success(request, f"The {section.noun} was deleted.")
+        return render(request, "history/table.html#deleted", {**context, "deleted_message": said})
+    messages.success(request, said)
     return redirect(back)

@@ -1,0 +1,29 @@
+"""Calls (history.calls) in templates: how a call ended, in words, and its legs' contexts."""
+
+from __future__ import annotations
+
+from django import template
+
+from voiphistory.history.calls import Call, Outcome
+from voiphistory.history.labels import CONTEXTS
+from voiphistory.history.templatetags.history_format import BADGE_CLASSES
+
+register = template.Library()
+
+_OUTCOME_BADGES = {Outcome.ANSWERED: "out", Outcome.VOICEMAIL: "in"}
+
+
+@register.simple_tag
+def call_outcome(call: Call, users: dict[int, str] | None) -> str:
+    """ "Answered by Ann Lee", "Abandoned in the queue (Sales)": autoescaped by the template."""
+    return call.describe(users or {})
+
+
+@register.filter
+def outcome_badge(call: Call) -> str:
+    return _OUTCOME_BADGES.get(call.outcome, BADGE_CLASSES["M"])
+
+
+@register.filter
+def leg_context(context: str | None) -> str:
+    return CONTEXTS.get(context or "", context or "")
