@@ -9,11 +9,12 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help venv run test bench check clean
+.PHONY: help venv run lint test bench check clean
 
 help:
 	@echo "make run    start voiphistory with the VoIPstudio emulator (http://127.0.0.1:8000/)"
-	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff (lint, format check) and mypy"
+	@echo "make test   lint, then run the whole test suite"
 	@echo "make bench  run the benchmarks and print one table"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -26,9 +27,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 run: venv
-	@$(PY) -m voiphistory.devstack
+	@$(PY) -m devstack
 
-test: venv
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: venv lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

@@ -10,8 +10,20 @@ import time
 
 from bench.common import BENCH_DIR, Result
 
-BENCHMARKS = ["bench.emulator_page", "bench.client_iterate", "bench.audio_range", "bench.dashboard_table", "bench.dashboard_load", "bench.export_csv",
-              "bench.bulk_delete", "bench.overview", "bench.load_mixed", "bench.upstream_503"]
+BENCHMARKS = [
+    "bench.emulator_page",
+    "bench.client_iterate",
+    "bench.audio_range",
+    "bench.dashboard_table",
+    "bench.dashboard_load",
+    "bench.export_csv",  # issue 14.3: CSV and Excel exports against a plain page walk, at 0 and 80 ms
+    "bench.archive_zip",  # issue 14.2: recordings archive against four parallel downloads, at 0 and 80 ms
+    "bench.bulk_delete",
+    "bench.overview",
+    "bench.load_mixed",
+    "bench.upstream_503",
+    "bench.pages_wan",  # issue 14: every page type at 80 ms per upstream answer
+]
 
 
 def main(names: list[str]) -> int:
@@ -33,7 +45,7 @@ def main(names: list[str]) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     print()
     for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:
             print("  ".join("-" * width for width in widths))
     BENCH_DIR.mkdir(parents=True, exist_ok=True)

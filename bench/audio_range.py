@@ -22,8 +22,8 @@ from pathlib import Path
 import psutil
 import requests
 
+import devstack
 from bench.common import PASSWORD, SUPERVISOR, Result, emulator_database, free_port, median_ms, p95_ms, timed
-from voiphistory import devstack
 from voiphistory.emulator.audio import mp3_size
 
 NAME = "audio proxy"
@@ -43,14 +43,20 @@ def run() -> list[Result]:
         big_id, small_id = _add_long_recording(db, DURATION)
         stack = devstack.Stack()
         try:
-            emulator = stack.add(devstack.start_emulator(
-                devstack.emulator_env(db.parent, db), "127.0.0.1", free_port(), root / "emulator.log"
-            ))  # fmt: skip
+            emulator = stack.add(
+                devstack.start_emulator(
+                    devstack.emulator_env(db.parent, db), "127.0.0.1", free_port(), root / "emulator.log"
+                )
+            )
             env = devstack.emulator_env(root / "web")
             env["VOIPSTUDIO_BASE_URL"] = f"{emulator.url}/v1.2/voipstudio"
             (root / "web").mkdir()
-            subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"],
-                           cwd=devstack.ROOT, env=env, check=True)  # fmt: skip
+            subprocess.run(
+                [devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"],
+                cwd=devstack.ROOT,
+                env=env,
+                check=True,
+            )
             web = stack.add(devstack.start_web(env, "127.0.0.1", free_port(), root / "web.log"))
             return _measure(web, _signed_in(web.url), big_id, small_id)
         finally:
@@ -73,8 +79,9 @@ def _measure(web: devstack.Service, session: requests.Session, big_id: int, smal
 
     offsets = iter([random.Random(1).randrange(0, size - RANGE_BYTES) for _ in range(RANGE_REQUESTS)])
     timed(lambda: _get(session, big, "bytes=1000-66535", 206), 5)
-    ranges = timed(lambda: _get(session, big, f"bytes={(o := next(offsets))}-{o + RANGE_BYTES - 1}", 206),
-                   RANGE_REQUESTS)  # fmt: skip
+    ranges = timed(
+        lambda: _get(session, big, f"bytes={(o := next(offsets))}-{o + RANGE_BYTES - 1}", 206), RANGE_REQUESTS
+    )
 
     after_ranges = _rss(workers)
     with _RssPeaks(workers) as serve_peaks:
@@ -91,15 +98,33 @@ def _measure(web: devstack.Service, session: requests.Session, big_id: int, smal
         Result(NAME, "recording size", size / MB, "MB"),
         Result(NAME, "first play: fill the cache from VoIPstudio, then 64 KiB", fill_seconds * 1000, "ms"),
         Result(NAME, "worker RSS peak growth while filling", fill_growth, "MB", "< 10 MB", fill_growth < 10),
-        Result(NAME, f"cached 64 KiB Range request: median of {RANGE_REQUESTS}", median_ms(ranges), "ms",
-               "< 20 ms", median_ms(ranges) < 20),
+        Result(
+            NAME,
+            f"cached 64 KiB Range request: median of {RANGE_REQUESTS}",
+            median_ms(ranges),
+            "ms",
+            "< 20 ms",
+            median_ms(ranges) < 20,
+        ),
         Result(NAME, "cached 64 KiB Range request: p95", p95_ms(ranges), "ms"),
         Result(NAME, "whole cached file: download speed", size / MB / whole_seconds, "MB/s"),
-        Result(NAME, "worker RSS growth after serving it whole twice", serve_growth, "MB", "< 10 MB",
-               serve_growth < 10),
-        Result(NAME, "worker RSS peak growth while serving it whole", serve_peak, "MB", "< 10 MB",
-               serve_peak < 10),
-    ]  # fmt: skip
+        Result(
+            NAME,
+            "worker RSS growth after serving it whole twice",
+            serve_growth,
+            "MB",
+            "< 10 MB",
+            serve_growth < 10,
+        ),
+        Result(
+            NAME,
+            "worker RSS peak growth while serving it whole",
+            serve_peak,
+            "MB",
+            "< 10 MB",
+            serve_peak < 10,
+        ),
+    ]
 
 
 def _add_long_recording(db: Path, duration: int) -> tuple[int, int]:
@@ -110,8 +135,10 @@ def _add_long_recording(db: Path, duration: int) -> tuple[int, int]:
         small = connection.execute("SELECT id FROM emulator_monitor ORDER BY duration LIMIT 1").fetchone()[0]
         row.update(id=row["id"] + 1, duration=duration, size=mp3_size(duration))
         columns = ", ".join(row)
-        connection.execute(f"INSERT INTO emulator_monitor ({columns}) VALUES ({', '.join('?' * len(row))})",
-                           list(row.values()))  # fmt: skip
+        connection.execute(
+            f"INSERT INTO emulator_monitor ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
     return row["id"], small
 
 
@@ -173,5 +200,3 @@ class _RssPeaks:
         self._thread.join()
         for pid, rss in _rss(self.workers).items():
             self.peak[pid] = max(self.peak[pid], rss)
-
-

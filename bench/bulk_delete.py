@@ -11,8 +11,8 @@ from pathlib import Path
 
 import requests
 
+import devstack
 from bench.common import PASSWORD, SUPERVISOR, Result, emulator_database
-from voiphistory import devstack
 from voiphistory.voipstudio import VoipstudioClient
 
 CDRS = 20_000
@@ -33,15 +33,21 @@ def run() -> list[Result]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    service = devstack.start_emulator(devstack.emulator_env(work, db), "127.0.0.1", port, work / "emulator.log")
+    service = devstack.start_emulator(
+        devstack.emulator_env(work, db), "127.0.0.1", port, work / "emulator.log"
+    )
     try:
         api = f"{service.url}/v1.2/voipstudio"
-        token = requests.post(f"{api}/login", json={"email": SUPERVISOR, "password": PASSWORD}, timeout=30).json()["user_token"]
+        token = requests.post(
+            f"{api}/login", json={"email": SUPERVISOR, "password": PASSWORD}, timeout=30
+        ).json()["user_token"]
         client = VoipstudioClient(api, token, read_timeout=120)
         ids = [cdr.id for cdr in client.cdrs.iterate(sort="id", direction="ASC", page_size=IDS)][:IDS]
         expected = len(client.cdrs.chunk_ids(ids))
         sent = []
-        client.session.hooks["response"].append(lambda r, *a, **k: sent.append(r.request.method) if r.request.method == "DELETE" else None)
+        client.session.hooks["response"].append(
+            lambda r, *a, **k: sent.append(r.request.method) if r.request.method == "DELETE" else None
+        )
         started = time.perf_counter()
         deleted = 0
         for chunk in client.cdrs.chunk_ids(ids):  # what deletes.run_delete does, minus the checkpoints
@@ -52,10 +58,23 @@ def run() -> list[Result]:
         service.stop()
         shutil.rmtree(work, ignore_errors=True)
     return [
-        Result("bulk delete", f"ids deleted (max path {client.max_path_length})", deleted, "ids", f"= {IDS:,}", deleted == IDS),
-        Result("bulk delete", "DELETE requests", len(sent), "requests", f"= chunk arithmetic {expected}", len(sent) == expected),
+        Result(
+            "bulk delete",
+            f"ids deleted (max path {client.max_path_length})",
+            deleted,
+            "ids",
+            f"= {IDS:,}",
+            deleted == IDS,
+        ),
+        Result(
+            "bulk delete",
+            "DELETE requests",
+            len(sent),
+            "requests",
+            f"= chunk arithmetic {expected}",
+            len(sent) == expected,
+        ),
         Result("bulk delete", "rows left upstream", left, "rows", f"= {CDRS - IDS:,}", left == CDRS - IDS),
         Result("bulk delete", "time", elapsed, "s"),
         Result("bulk delete", "rate", deleted / elapsed, "ids/s"),
     ]
-

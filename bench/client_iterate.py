@@ -22,7 +22,9 @@ def run() -> list[Result]:
         rss_samples: list[int] = []
         started = time.perf_counter()
         walked = 0
-        for walked, _cdr in enumerate(itertools.islice(client.cdrs.iterate(page_size=PAGE_SIZE), ROWS), start=1):
+        for walked, _cdr in enumerate(
+            itertools.islice(client.cdrs.iterate(page_size=PAGE_SIZE), ROWS), start=1
+        ):
             if walked % 5000 == 0:
                 rss_samples.append(process.memory_info().rss)
         elapsed = time.perf_counter() - started
@@ -31,5 +33,12 @@ def run() -> list[Result]:
         Result("client iterator", f"rows walked (page size {PAGE_SIZE})", walked, "rows"),
         Result("client iterator", "throughput", walked / elapsed, "rows/s"),
         Result("client iterator", "peak RSS", max(rss_samples) / 2**20, "MB"),
-        Result("client iterator", "RSS growth from 10k to 100k rows", growth_mb, "MB", "flat (< 10 MB)", growth_mb < 10),
+        Result(
+            "client iterator",
+            "RSS growth from 10k to 100k rows",
+            growth_mb,
+            "MB",
+            "flat (< 10 MB)",
+            growth_mb < 10,
+        ),
     ]

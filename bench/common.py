@@ -18,10 +18,13 @@ from pathlib import Path
 
 import requests
 
-from voiphistory import devstack
+import devstack
+from bench.wan_proxy import WanProxy, wan_proxy
 
 BENCH_DIR = Path(os.environ.get("VOIPHISTORY_BENCH_DIR", devstack.ROOT / "var" / "bench"))
 PASSWORD = "bench-password"
+#: The WAN profile: what a round trip to the live API (l7api.com) adds to every upstream answer.
+WAN_DELAY = 0.080
 SUPERVISOR = "supervisor@northwind.example"
 
 
@@ -78,13 +81,26 @@ def emulator_database(cdrs: int) -> Path:
 def running_emulator(cdrs: int, port: int = 8091) -> Iterator[tuple[str, str]]:
     """Yield (API base URL, supervisor token) of an emulator over a ``cdrs``-sized database."""
     db = emulator_database(cdrs)
-    service = devstack.start_emulator(devstack.emulator_env(db.parent, db), "127.0.0.1", port, db.parent / "emulator.log")
+    service = devstack.start_emulator(
+        devstack.emulator_env(db.parent, db), "127.0.0.1", port, db.parent / "emulator.log"
+    )
     try:
         api = f"{service.url}/v1.2/voipstudio"
-        token = requests.post(f"{api}/login", json={"email": SUPERVISOR, "password": PASSWORD}, timeout=30).json()
+        token = requests.post(
+            f"{api}/login", json={"email": SUPERVISOR, "password": PASSWORD}, timeout=30
+        ).json()
         yield api, token["user_token"]
     finally:
         service.stop()
+
+
+@contextmanager
+def over_wan(api: str, delay: float = WAN_DELAY) -> Iterator[tuple[str, WanProxy]]:
+    """The WAN profile: yield (API base URL through a proxy adding ``delay`` to every answer of the
+    emulator at ``api``, the proxy, whose log counts the requests and their dependent chains)."""
+    root, _, api_path = api.partition("/v1.")
+    with wan_proxy(root, delay) as proxy:
+        yield f"{proxy.url}/v1.{api_path}", proxy
 
 
 @contextmanager
@@ -93,8 +109,15 @@ def running_dashboard(api: str, port: int = 8092) -> Iterator[str]:
     data_dir = BENCH_DIR / "dashboard"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(data_dir), VOIPSTUDIO_BASE_URL=api, LOG_LEVEL="WARNING")
-    subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)
-    subprocess.run([devstack.PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)
+    subprocess.run(
+        [devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [devstack.PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=devstack.ROOT,
+        env=env,
+        check=True,
+    )
     service = devstack.start_web(env, "127.0.0.1", port, data_dir / "web.log")
     try:
         yield service.url

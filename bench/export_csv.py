@@ -1,109 +1,137 @@
-"""Issue 4: export 1,000,000 CDRs through a real Celery worker; peak worker RSS and throughput
-as a ratio to walking the same pages with the client alone. Issue 11: the same as an Excel
-workbook, whose peak RSS must stay as flat (XlsxWriter ``constant_memory``)."""
+"""Issue 14.3: exports at the API's speed. The CSV and the Excel export of the Calls table (every
+leg, newest first) against a plain loop fetching the same pages (10,000 rows, as the export asks)
+and writing the same columns as CSV rows, with 0 and with 80 ms added to every emulator answer
+(a round trip to the live API); peak RSS of the job's process (it does nothing else).
+
+100,000 CDRs by default, so the benchmark stays within ~90 s on two cores; the million calls of
+the issue's "done when" are an opt-in size (``BENCH_EXPORT_CDRS=1000000``: seeding takes a minute
+once, the run several: too long for ``make bench``).
+"""
 
 from __future__ import annotations
 
+import csv
 import os
-import subprocess
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
-import psutil
+import requests
 
-from bench.common import SUPERVISOR, Result, free_port, running_emulator
-from voiphistory import devstack
-from voiphistory.voipstudio import VoipstudioClient
+from bench.common import Result, free_port, running_emulator
+from bench.job_once import migrated, run_job
 
-CDRS = 1_000_000
-PAGE_SIZE = 1000
+CDRS = int(os.environ.get("BENCH_EXPORT_CDRS", "100000"))
+PAGE_SIZE = 10_000
+DELAYS_MS = (0, 80)
+QUERY = "sort=-when&legs=1"  # the Calls table listing legs, newest first: GET /cdrs sort=calldate DESC
+COLUMNS = (
+    "id",
+    "calldate",
+    "type",
+    "src_name",
+    "src",
+    "dst_name",
+    "dst",
+    "user_id",
+    "disposition",
+    "duration",
+    "billsec",
+)
 
 
-def _client_walk(api: str, token: str) -> tuple[int, float]:
-    client = VoipstudioClient(api, token, read_timeout=120)
+def plain_loop(api: str, token: str, path: Path) -> tuple[int, float]:
+    """The same pages with requests, each page's rows written as CSV: (rows, seconds)."""
+    session = requests.Session()
+    session.headers["X-Auth-Token"] = token
     started, rows, page = time.perf_counter(), 0, 1
-    while True:
-        result = client.cdrs.page(page=page, limit=PAGE_SIZE, sort="calldate", direction="DESC")
-        rows += len(result.items)
-        if not result.items or rows >= result.total:
-            break
-        page += 1
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        while True:
+            params = {"filter": "[]", "sort": "calldate", "dir": "DESC", "page": page, "limit": PAGE_SIZE}
+            body = session.get(f"{api}/cdrs", params=params, timeout=300).json()
+            out.writerows([record.get(name) for name in COLUMNS] for record in body["data"])
+            rows += len(body["data"])
+            if not body["data"] or rows >= body["total"]:
+                break
+            page += 1
     return rows, time.perf_counter() - started
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    """The largest single process of the worker (the pool child does the work)."""
-    try:
-        return max(p.memory_info().rss for p in [process, *process.children(recursive=True)])
-    except psutil.Error:
-        return 0
+def latency(root: str, milliseconds: int) -> None:
+    """Every emulator answer ``milliseconds`` late (its fault rules: voiphistory/emulator/faults.py)."""
+    requests.delete(f"{root}/_emulator/faults", timeout=10).raise_for_status()
+    if milliseconds:
+        requests.post(
+            f"{root}/_emulator/faults", json={"latency_ms": milliseconds}, timeout=10
+        ).raise_for_status()
 
 
 def run() -> list[Result]:
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
-    env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(work), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
-               SECRET_KEY="bench-export-secret", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
-               EXPORT_DIR=str(work / "exports"), EXPORT_PAGE_SIZE=str(PAGE_SIZE), LOG_LEVEL="WARNING",
-               VOIPSTUDIO_READ_TIMEOUT="120", JOBS_UNDO_SECONDS="0")  # fmt: skip
+    env = dict(
+        os.environ,
+        VOIPHISTORY_DATA_DIR=str(work),
+        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+        SECRET_KEY="bench-export-secret",
+        EXPORT_DIR=str(work / "exports"),
+        LOG_LEVEL="WARNING",
+        VOIPSTUDIO_READ_TIMEOUT="300",
+        EXPORT_PAGE_SIZE=str(PAGE_SIZE),
+    )
+    try:
+        return _measured(env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the loop's files and the job's database
+
+
+def _measured(env: dict[str, str]) -> list[Result]:
+    migrated(env)
+    results: list[Result] = []
     with running_emulator(CDRS, port=free_port()) as (api, token):
         env["VOIPSTUDIO_BASE_URL"] = api
-        walked, walk_seconds = _client_walk(api, token)
-        subprocess.run([devstack.PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=devstack.ROOT, env=env, check=True)
-        redis = devstack.start_redis(env["REDIS_URL"], work / "redis")
-        worker = devstack.start_worker(env, work / "worker.log", concurrency=1)
-        try:
-            os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "VOIPSTUDIO_BASE_URL",
-                                                   "EXPORT_DIR", "VOIPHISTORY_DATA_DIR", "JOBS_UNDO_SECONDS")})  # fmt: skip
-            import django
-
-            django.setup()
-            from django.contrib.auth import get_user_model
-
-            from voiphistory.accounts import tokens
-            from voiphistory.accounts.upstream import Account
-            from voiphistory.jobs import services
-            from voiphistory.jobs.models import Job
-
-            owner, _ = get_user_model().objects.get_or_create(username="bench")
-            account = Account(user_id=0, customer_id=0, email=SUPERVISOR, name="bench", can_write=True)
-            process = psutil.Process(worker.process.pid)
-
-            def export(kind: str) -> tuple[Job, int]:
-                job = services.job_create(owner=owner, account=account, sealed_token=tokens.seal(token), kind=kind,
-                                          section="calls", query="sort=-when&legs=1")  # fmt: skip
-                peak = 0
-                while Job.objects.get(pk=job.pk).is_active:
-                    peak = max(peak, _tree_rss(process))
-                    time.sleep(0.2)
-                job.refresh_from_db()
-                return job, peak
-
-            job, peak = export("export")
-            workbook, workbook_peak = export("xlsx_export")
-        finally:
-            worker.stop()
-            if redis:
-                redis.stop()
-    export_seconds = (job.finished_at - job.started_at).total_seconds()
-    ratio = (walked / walk_seconds) and (job.done / export_seconds) / (walked / walk_seconds)
-    size_mb = (job.result_size or 0) / 2**20
-    workbook_seconds = (workbook.finished_at - workbook.started_at).total_seconds()
-    workbook_mb = (workbook.result_size or 0) / 2**20
-    for done in (job, workbook):
-        if done.result_path:
-            Path(done.result_path).unlink(missing_ok=True)
-    return [
-        Result("CSV export job", f"rows exported ({job.status})", job.done, "rows", f"= {walked:,}", job.done == walked),
-        Result("CSV export job", "client-only page walk", walked / walk_seconds, "rows/s"),
-        Result("CSV export job", "export throughput", job.done / export_seconds, "rows/s"),
-        Result("CSV export job", "throughput ratio export / client walk", ratio, "x", ">= 0.8", ratio >= 0.8),
-        Result("CSV export job", "peak worker RSS", peak / 2**20, "MB", "< 150 MB", peak / 2**20 < 150),
-        Result("CSV export job", "file size", size_mb, "MB"),
-        # XlsxWriter's constant_memory mode: the worker's memory stays flat however many rows.
-        Result("Excel export job", f"rows exported ({workbook.status})", workbook.done, "rows", f"= {walked:,}",
-               workbook.done == walked),
-        Result("Excel export job", "export throughput", workbook.done / workbook_seconds, "rows/s"),
-        Result("Excel export job", "peak worker RSS", workbook_peak / 2**20, "MB", "< 150 MB", workbook_peak / 2**20 < 150),
-        Result("Excel export job", "file size", workbook_mb, "MB"),
-    ]
+        root = api.split("/v1.")[0]
+        for delay in DELAYS_MS:
+            latency(root, delay)
+            rows, loop_seconds = plain_loop(api, token, Path(env["VOIPHISTORY_DATA_DIR"]) / "loop.csv")
+            loop_rate = rows / loop_seconds
+            results.append(
+                Result("CSV export job", f"plain page walk + csv rows, {delay} ms", loop_rate, "rows/s")
+            )
+            for kind, name, target in (
+                ("export", "CSV export job", 0.9),
+                ("xlsx_export", "Excel export job", 0.7),
+            ):
+                report, peak = run_job(env, kind=kind, section="calls", query=QUERY, token=token)
+                Path(report["path"]).unlink(missing_ok=True)
+                ratio = report["done"] / report["seconds"] / loop_rate
+                results += [
+                    Result(
+                        name,
+                        f"rows exported, {delay} ms ({report['status']})",
+                        report["done"],
+                        "rows",
+                        f"= {rows:,}",
+                        report["done"] == rows,
+                    ),
+                    Result(name, f"throughput, {delay} ms", report["done"] / report["seconds"], "rows/s"),
+                    Result(
+                        name,
+                        f"ratio to the plain loop, {delay} ms",
+                        ratio,
+                        "x",
+                        f">= {target}",
+                        ratio >= target,
+                    ),
+                    Result(
+                        name,
+                        f"peak job process RSS, {delay} ms",
+                        peak / 2**20,
+                        "MB",
+                        "< 150 MB",
+                        peak / 2**20 < 150,
+                    ),
+                ]
+        latency(root, 0)
+    return results

@@ -67,10 +67,18 @@ class Load:
         mine = self.monitors[number::SESSIONS]
         monitor = rng.choice(mine)
         summary = f"load test: session {number}, edit {count}"
-        data = {name: "" if monitor[name] is None else monitor[name] for name in EDIT_FIELDS} | {"summary": summary}
-        response = session.post(f"{self.url}/recordings/{monitor['id']}/edit/", data=data,
-                                headers={"HX-Request": "true"}, timeout=30)  # fmt: skip
-        problem = _problem(response, summary) or ('name="summary"' in response.text and "edit not saved") or ""
+        data = {name: "" if monitor[name] is None else monitor[name] for name in EDIT_FIELDS} | {
+            "summary": summary
+        }
+        response = session.post(
+            f"{self.url}/recordings/{monitor['id']}/edit/",
+            data=data,
+            headers={"HX-Request": "true"},
+            timeout=30,
+        )
+        problem = (
+            _problem(response, summary) or ('name="summary"' in response.text and "edit not saved") or ""
+        )
         if not problem:
             with self.lock:
                 self.saved[monitor["id"]] = summary
@@ -105,11 +113,16 @@ def _problem(response: requests.Response, expected: str, statuses: tuple[int, ..
 
 
 def run() -> list[Result]:
-    with running_emulator(CDRS, port=free_port()) as (api, token), running_dashboard(api, port=free_port()) as url:
+    with (
+        running_emulator(CDRS, port=free_port()) as (api, token),
+        running_dashboard(api, port=free_port()) as url,
+    ):
         upstream = requests.Session()
         upstream.headers["X-Auth-Token"] = token
         newest = {"sort": "id", "dir": "DESC", "limit": 200}
-        call_ids = [row["id"] for row in upstream.get(f"{api}/cdrs", params=newest, timeout=60).json()["data"]]
+        call_ids = [
+            row["id"] for row in upstream.get(f"{api}/cdrs", params=newest, timeout=60).json()["data"]
+        ]
         monitors = upstream.get(f"{api}/monitors", params=newest, timeout=60).json()["data"]
         load = Load(url, call_ids, monitors)
         threads = [threading.Thread(target=load.person, args=(n,)) for n in range(SESSIONS)]
@@ -117,8 +130,11 @@ def run() -> list[Result]:
             thread.start()
         for thread in threads:
             thread.join()
-        lost = [i for i, summary in load.saved.items()
-                if upstream.get(f"{api}/monitors/{i}", timeout=30).json()["data"]["summary"] != summary]  # fmt: skip
+        lost = [
+            i
+            for i, summary in load.saved.items()
+            if upstream.get(f"{api}/monitors/{i}", timeout=30).json()["data"]["summary"] != summary
+        ]
     samples, errors = [t for times in load.samples.values() for t in times], load.errors
     shown = "; ".join(sorted(set(errors))[:5])
     return [

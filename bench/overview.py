@@ -12,6 +12,7 @@ import re
 import shutil
 import time
 
+import devstack
 from bench.common import (
     BENCH_DIR,
     Result,
@@ -23,7 +24,6 @@ from bench.common import (
     running_emulator,
     timed,
 )
-from voiphistory import devstack
 
 CDRS = 1_000_000
 REQUESTS = 50
@@ -32,17 +32,31 @@ PAGE = "/overview/?period=30d"
 
 def run() -> list[Result]:
     redis_url = f"redis://127.0.0.1:{free_port()}/0"
-    shutil.rmtree(BENCH_DIR / "overview-redis", ignore_errors=True)  # no cached figures or queued messages of a former run
+    shutil.rmtree(
+        BENCH_DIR / "overview-redis", ignore_errors=True
+    )  # no cached figures or queued messages of a former run
     redis = devstack.start_redis(redis_url, BENCH_DIR / "overview-redis", BENCH_DIR / "overview-redis.log")
     saved = {name: os.environ.get(name) for name in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")}
-    os.environ.update(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")  # running_dashboard passes os.environ on
+    os.environ.update(
+        REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false"
+    )  # running_dashboard passes os.environ on
     worker = None
     try:
-        with running_emulator(CDRS, port=free_port()) as (api, _token), running_dashboard(api, port=free_port()) as url:
-            env = dict(os.environ, VOIPHISTORY_DATA_DIR=str(BENCH_DIR / "dashboard"), VOIPSTUDIO_BASE_URL=api, LOG_LEVEL="WARNING")
+        with (
+            running_emulator(CDRS, port=free_port()) as (api, _token),
+            running_dashboard(api, port=free_port()) as url,
+        ):
+            env = dict(
+                os.environ,
+                VOIPHISTORY_DATA_DIR=str(BENCH_DIR / "dashboard"),
+                VOIPSTUDIO_BASE_URL=api,
+                LOG_LEVEL="WARNING",
+            )
             worker = devstack.start_worker(env, BENCH_DIR / "overview-worker.log", concurrency=1)
             supervisor = dashboard_session(url)
-            supervisor.post(f"{url}/overview/refresh/", data={"period": "30d"}, headers={"HX-Request": "true"}, timeout=60)
+            supervisor.post(
+                f"{url}/overview/refresh/", data={"period": "30d"}, headers={"HX-Request": "true"}, timeout=60
+            )
             started = time.monotonic()
             first = supervisor.get(f"{url}{PAGE}", timeout=60)
             first_ms = (time.monotonic() - started) * 1000
@@ -57,7 +71,9 @@ def run() -> list[Result]:
             waited = time.monotonic() - started
             assert "data as of" in poll.text, poll.text[:500]
             computed = float(re.search(r"Computed in ([\d.]+) s", poll.text).group(1))
-            not_returned = re.search(r'<span class="figure">([\d,]+)</span><span class="what">missed calls not returned', poll.text)
+            not_returned = re.search(
+                r'<span class="figure">([\d,]+)</span><span class="what">missed calls not returned', poll.text
+            )
             calls = re.search(r'<span class="figure">([\d,]+)</span><span class="what">calls', poll.text)
 
             def page() -> None:
@@ -81,7 +97,12 @@ def run() -> list[Result]:
         Result("overview 30 days", "first visit (computing panel)", first_ms, "ms"),
         Result("overview 30 days", "background computation (worker)", computed, "s"),
         Result("overview 30 days", "first visit until figures shown", waited, "s"),
-        Result("overview 30 days", f"calls counted ({calls.group(1)}), not returned", float(not_returned.group(1).replace(",", "")), "calls"),
+        Result(
+            "overview 30 days",
+            f"calls counted ({calls.group(1)}), not returned",
+            float(not_returned.group(1).replace(",", "")),
+            "calls",
+        ),
         Result("overview 30 days", "page once computed: median", median, "ms", "< 300 ms", median < 300),
         Result("overview 30 days", "page once computed: p95", p95_ms(samples), "ms"),
     ]

@@ -19,7 +19,9 @@ def _get(url: str, host: str | None = None) -> int:
 
 
 def web() -> None:
-    hosts = [h.strip().lstrip(".") for h in os.environ.get("ALLOWED_HOSTS", "localhost").split(",") if h.strip()]
+    hosts = [
+        h.strip().lstrip(".") for h in os.environ.get("ALLOWED_HOSTS", "localhost").split(",") if h.strip()
+    ]
     host = next((h for h in hosts if h != "*"), "localhost")
     _get(f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/health/?only=database,redis", host)
 

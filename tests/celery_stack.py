@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 import pytest
 
+import devstack
 from tests.conftest import Emulator, _start_copy, free_port
-from voiphistory import devstack
 
 
 @dataclass
@@ -66,11 +66,18 @@ def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator
     redis = devstack.start_redis(redis_url, root / "redis", root / "redis.log")
     env = dict(os.environ)
     env.update(
-        VOIPHISTORY_DATA_DIR=str(root), DATABASE_URL=shared_database_url(),
-        SECRET_KEY=settings.SECRET_KEY, REDIS_URL=redis_url, VOIPSTUDIO_BASE_URL=emulator.api_url,
-        VOIPSTUDIO_BACKOFF="0.01", VOIPSTUDIO_MAX_PATH_LENGTH="300", EXPORT_DIR=str(root / "exports"),
-        JOBS_STALE_SECONDS="3", CELERY_VISIBILITY_TIMEOUT="30", LOG_LEVEL="INFO",
-    )  # fmt: skip
+        VOIPHISTORY_DATA_DIR=str(root),
+        DATABASE_URL=shared_database_url(),
+        SECRET_KEY=settings.SECRET_KEY,
+        REDIS_URL=redis_url,
+        VOIPSTUDIO_BASE_URL=emulator.api_url,
+        VOIPSTUDIO_BACKOFF="0.01",
+        VOIPSTUDIO_MAX_PATH_LENGTH="300",
+        EXPORT_DIR=str(root / "exports"),
+        JOBS_STALE_SECONDS="3",
+        CELERY_VISIBILITY_TIMEOUT="30",
+        LOG_LEVEL="INFO",
+    )
     stack = Stack(emulator, redis_url, env, root / "worker.log")
     stack.start_worker()
     yield stack

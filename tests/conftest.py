@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from voiphistory import devstack
+import devstack
 
 SUPERVISOR = "supervisor@northwind.example"
 AGENT = "agent@northwind.example"
@@ -49,14 +49,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _is_page_test(names: set[str]) -> bool:
-    return bool(names & _PAGE_FIXTURES) or ({"client", "fresh_emulator"} <= names and bool(names & _DJANGO_DB))
+    return bool(names & _PAGE_FIXTURES) or (
+        {"client", "fresh_emulator"} <= names and bool(names & _DJANGO_DB)
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     names = set(metafunc.fixturenames)
     if not _is_page_test(names):
         return
-    profiles = [p for p in os.environ.get("TEST_EMULATOR_PROFILES", ",".join(PROFILES)).split(",") if p in PROFILES]
+    profiles = [
+        p for p in os.environ.get("TEST_EMULATOR_PROFILES", ",".join(PROFILES)).split(",") if p in PROFILES
+    ]
     if metafunc.definition.get_closest_marker("default_profile") or names & _PINNED_TO_DEFAULT:
         profiles = ["default"]
     # Session scope: the emulators are session-wide, and pytest then groups the tests by profile.
@@ -89,6 +93,31 @@ def job_queue_up(monkeypatch):
     monkeypatch.setattr(broker, "_ping", lambda url: True)
 
 
+@dataclass(frozen=True)
+class Sent:
+    method: str
+    url: str
+    body: bytes | None = None  # what a write carried, for tests that check only changes are sent
+    token: str | None = None  # the X-Auth-Token it carried
+
+
+@pytest.fixture
+def upstream_log(monkeypatch) -> list[Sent]:
+    """Every HTTP request the dashboard sends upstream (the emulator or anything else), as sent."""
+    from requests.adapters import HTTPAdapter
+
+    sent: list[Sent] = []
+    original = HTTPAdapter.send
+
+    def send(self, request, **kwargs):
+        body = request.body if isinstance(request.body, bytes) else None
+        sent.append(Sent(request.method, request.url, body, request.headers.get("X-Auth-Token")))
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(HTTPAdapter, "send", send)
+    return sent
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -119,8 +148,13 @@ OPERATOR_CODES = {
     "reference": {
         "VOIPSTUDIO_VOICEMAIL_FOLDERS": PROFILE_CODES["reference"]["folder"],
         "VOIPSTUDIO_SENTIMENTS": PROFILE_CODES["reference"]["sentiment"],
-        "VOIPSTUDIO_CHAT_STATES": {"Waiting": "queued", "Active": "active", "Closed": "closed", "Missed": "missed",
-                                   "Abandoned": "abandoned"},  # fmt: skip
+        "VOIPSTUDIO_CHAT_STATES": {
+            "Waiting": "queued",
+            "Active": "active",
+            "Closed": "closed",
+            "Missed": "missed",
+            "Abandoned": "abandoned",
+        },
     },
 }
 
@@ -141,13 +175,17 @@ class Emulator:
     def token(self, email: str = SUPERVISOR) -> str:
         """A session token for a demo account without two-factor authentication (cached)."""
         if email not in self.tokens:
-            response = requests.post(f"{self.api_url}/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+            response = requests.post(
+                f"{self.api_url}/login", json={"email": email, "password": DEMO_PASSWORD}, timeout=10
+            )
             response.raise_for_status()
             self.tokens[email] = response.json()["user_token"]
         return self.tokens[email]
 
     def get(self, path: str, email: str = SUPERVISOR, **params) -> requests.Response:
-        return requests.get(f"{self.api_url}{path}", params=params, headers={"X-Auth-Token": self.token(email)}, timeout=30)
+        return requests.get(
+            f"{self.api_url}{path}", params=params, headers={"X-Auth-Token": self.token(email)}, timeout=30
+        )
 
     def code(self, field: str, name: str) -> object:
         """What this emulator's profile shows for a coded value: ``code("folder", "INBOX")`` is 1 or 0."""
@@ -220,14 +258,20 @@ def _shared_emulator(emulator_template: Path, tmp_path_factory: pytest.TempPathF
 @pytest.fixture
 def emulator(request: pytest.FixtureRequest, emulator_profile: str) -> Iterator[Emulator]:
     """The shared emulator (in a page test, the one speaking the test's profile)."""
-    shared = request.getfixturevalue("_shared_emulator" if emulator_profile == "default" else "_shared_reference_emulator")
+    shared = request.getfixturevalue(
+        "_shared_emulator" if emulator_profile == "default" else "_shared_reference_emulator"
+    )
     yield shared
     shared.clear_faults()
 
 
 @pytest.fixture(scope="session")
-def _shared_reference_emulator(emulator_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    with running_copy(emulator_template, tmp_path_factory.mktemp("emulator-reference"), "reference") as emulator:
+def _shared_reference_emulator(
+    emulator_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Emulator]:
+    with running_copy(
+        emulator_template, tmp_path_factory.mktemp("emulator-reference"), "reference"
+    ) as emulator:
         yield emulator
 
 
@@ -259,11 +303,17 @@ def sign_in_as(client, emulator: Emulator, email: str):
     client.force_login(user)
     session = client.session
     account = upstream.Account(
-        user_id=me["id"], customer_id=me["customer_id"], email=me["email"],
-        name=f"{me['first_name']} {me['last_name']}", can_write="ROLE_ADMIN" in me["roles"],
-    )  # fmt: skip
-    session[upstream.SESSION_KEY] = {"token": upstream.tokens.seal(emulator.token(email)), "token_name": "",
-                                     "account": account.__dict__}  # fmt: skip
+        user_id=me["id"],
+        customer_id=me["customer_id"],
+        email=me["email"],
+        name=f"{me['first_name']} {me['last_name']}",
+        can_write="ROLE_ADMIN" in me["roles"],
+    )
+    session[upstream.tokens.SESSION_KEY] = {
+        "token": upstream.tokens.seal(emulator.token(email)),
+        "token_name": "",
+        "account": account.__dict__,
+    }
     session.save()
     return client
 

@@ -40,7 +40,9 @@ class _FormFields(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._textarea:
             # Browsers drop the one newline right after <textarea>; Django's widget writes one.
-            self.fields[self._textarea] += data.removeprefix("\n") if not self.fields[self._textarea] else data
+            self.fields[self._textarea] += (
+                data.removeprefix("\n") if not self.fields[self._textarea] else data
+            )
 
 
 def form_fields(html: str) -> dict[str, str]:
@@ -55,4 +57,7 @@ def opened_form(client, recording_id: int, **changes) -> dict[str, str]:
     """Open the recording's edit form as ``client`` and return its fields with ``changes``."""
     response = client.get(f"/recordings/{recording_id}/edit/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200, response.status_code
-    return {**form_fields(response.content.decode()), **{k: "" if v is None else str(v) for k, v in changes.items()}}
+    return {
+        **form_fields(response.content.decode()),
+        **{k: "" if v is None else str(v) for k, v in changes.items()},
+    }

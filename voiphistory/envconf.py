@@ -73,7 +73,9 @@ def env_country(name: str, default: str) -> str:
 
     value = os.environ.get(name, default).strip().upper()
     if phonenumbers.country_code_for_region(value) == 0:
-        raise ImproperlyConfigured(f"{name} must be a two-letter country code such as GB or US, got {value!r}")
+        raise ImproperlyConfigured(
+            f"{name} must be a two-letter country code such as GB or US, got {value!r}"
+        )
     return value
 
 
@@ -95,7 +97,9 @@ def env_codes(name: str, default: str, *, names: frozenset[str] | None = None) -
     if not result:
         raise ImproperlyConfigured(f"{name} must not be empty")
     if names is not None and {key.lower() for key in result} != names:
-        raise ImproperlyConfigured(f"{name} must give a code to each of {', '.join(sorted(names))}, got {raw!r}")
+        raise ImproperlyConfigured(
+            f"{name} must give a code to each of {', '.join(sorted(names))}, got {raw!r}"
+        )
     return result
 
 

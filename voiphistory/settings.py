@@ -9,9 +9,18 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+
 from voiphistory.envconf import (
-    env_bool, env_codes, env_country, env_float, env_int, env_list, env_path, env_str, persistent_secret,
-)  # fmt: skip
+    env_bool,
+    env_codes,
+    env_country,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    persistent_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("VOIPHISTORY_DATA_DIR", BASE_DIR / "var")
@@ -162,9 +171,14 @@ VOIPSTUDIO_MAX_PATH_LENGTH = env_int("VOIPSTUDIO_MAX_PATH_LENGTH", 2000, minimum
 VOIPSTUDIO_TOKEN_IDLE_SECONDS = env_int("VOIPSTUDIO_TOKEN_IDLE_SECONDS", 12 * 3600, minimum=300)
 # What the codes mean where the History reference is silent (docs/voipstudio-api.md, "Codes the
 # reference leaves open"): folder name=code, sentiment word=code, chat state label=code.
-VOIPSTUDIO_VOICEMAIL_FOLDERS = env_codes("VOIPSTUDIO_VOICEMAIL_FOLDERS", "INBOX=1,Old=2,Work=3,Family=4,Friends=5")
-VOIPSTUDIO_SENTIMENTS = env_codes("VOIPSTUDIO_SENTIMENTS", "negative=0,neutral=1,positive=2",
-                                  names=frozenset({"negative", "neutral", "positive"}))  # fmt: skip
+VOIPSTUDIO_VOICEMAIL_FOLDERS = env_codes(
+    "VOIPSTUDIO_VOICEMAIL_FOLDERS", "INBOX=1,Old=2,Work=3,Family=4,Friends=5"
+)
+VOIPSTUDIO_SENTIMENTS = env_codes(
+    "VOIPSTUDIO_SENTIMENTS",
+    "negative=0,neutral=1,positive=2",
+    names=frozenset({"negative", "neutral", "positive"}),
+)
 VOIPSTUDIO_CHAT_STATES = env_codes("VOIPSTUDIO_CHAT_STATES", "Waiting=0,Active=1,Closed=2,Missed=3")
 # The Calls tables group a period's legs into calls in memory (history.call_window): a period with
 # more legs than this shows legs, with a message to narrow the dates.
@@ -205,12 +219,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Unacknowledged messages (a worker killed mid-job) go back to the queue after this long.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
+}
 CELERY_BEAT_SCHEDULE = {
     "jobs-expire-files": {"task": "voiphistory.jobs.tasks.expire_files", "schedule": 15 * 60.0},
-    # Often enough that a job whose message was lost runs within a minute of its time (jobs/services.py).
-    "jobs-resume-stale": {"task": "voiphistory.jobs.tasks.resume_stale",
-                          "schedule": env_float("JOBS_RESUME_EVERY_SECONDS", 20.0, minimum=1)},  # fmt: skip
+    # Often enough that a job whose message was lost runs within a minute of its time (jobs/runner.py).
+    "jobs-resume-stale": {
+        "task": "voiphistory.jobs.tasks.resume_stale",
+        "schedule": env_float("JOBS_RESUME_EVERY_SECONDS", 20.0, minimum=1),
+    },
 }
 
 # Request sizes, set deliberately (an over-limit request gets a 400 in words: ops/errors.py).
@@ -232,7 +250,10 @@ JOBS_QUEUED_GRACE_SECONDS = env_int("JOBS_QUEUED_GRACE_SECONDS", 20, minimum=1)
 JOBS_TIME_LIMIT = env_int("JOBS_TIME_LIMIT", 6 * 3600, minimum=60)
 JOBS_MAX_RETRIES = env_int("JOBS_MAX_RETRIES", 8, minimum=0)
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
-EXPORT_PAGE_SIZE = env_int("EXPORT_PAGE_SIZE", 1000, minimum=10, maximum=10_000)
+# Rows per API page while exporting: the largest page VoIPstudio serves (the next page is fetched
+# while this one is written); MP3s a recordings archive downloads at once (written in order).
+EXPORT_PAGE_SIZE = env_int("EXPORT_PAGE_SIZE", 10_000, minimum=10, maximum=10_000)
+ARCHIVE_PARALLEL_DOWNLOADS = env_int("ARCHIVE_PARALLEL_DOWNLOADS", 4, minimum=1, maximum=16)
 
 LOGGING = {
     "version": 1,

@@ -46,7 +46,7 @@
       return;
     }
     var audio = part(player, "audio");
-    var controls = part(player, "controls");
+    var controls = part(player, "controls") || addControls(player);
     if (!audio || !controls) {
       return;
     }
@@ -54,6 +54,25 @@
     controls.hidden = false;
     player.dataset.playerReady = "1";
     showTime(player, audio);
+  }
+
+  /* The page's one copy of the controls (base.html), given to this player: its download link is
+     the audio's fallback link (for browsers without audio), or goes when the player has none. */
+  function addControls(player) {
+    var template = document.getElementById("player-controls");
+    if (!template) {
+      return null;
+    }
+    player.appendChild(template.content.cloneNode(true));
+    var link = player.querySelector("[data-player-download-link]");
+    var fallback = player.querySelector("audio a[href]");
+    if (fallback) {
+      link.href = fallback.getAttribute("href");
+      link.setAttribute("aria-label", "Download " + (player.getAttribute("aria-label") || "the audio"));
+    } else {
+      link.remove();
+    }
+    return part(player, "controls");
   }
 
   function initPlayers(root) {
@@ -209,7 +228,7 @@
     document.addEventListener(type, function (event) {
       var audio = event.target;
       var player = audio.matches && audio.matches("[data-player-audio]") ? playerOf(audio) : null;
-      if (player) {
+      if (player && player.dataset.playerReady) {  // no controls (yet): the browser's own show it
         handler(player, event.target);
       }
     }, true);

@@ -8,7 +8,7 @@ import requests
 from django.contrib.auth import get_user_model
 
 from tests.conftest import DEMO_PASSWORD, SUPERVISOR
-from voiphistory.accounts import tokens, upstream
+from voiphistory.accounts import tokens
 from voiphistory.accounts.forms import time_zone_choices
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.accounts.models import Preference
@@ -72,7 +72,7 @@ def test_the_saved_time_zone_comes_back_at_the_next_sign_in(client, dashboard):
 
     client.post("/sign-in/", {"email": SUPERVISOR, "password": DEMO_PASSWORD})
 
-    token = tokens.unseal(client.session[upstream.SESSION_KEY]["token"])
+    token = tokens.unseal(client.session[tokens.SESSION_KEY]["token"])
     requests.delete(f"{dashboard.api_url}/apitokens/{token}", headers={"X-Auth-Token": token}, timeout=10)
     assert client.session["time_zone"] == "America/New_York"
 

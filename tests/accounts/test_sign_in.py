@@ -4,9 +4,11 @@ the named API token the dashboard mints, where (not) the token ends up, and the 
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -17,8 +19,8 @@ from django.contrib.sessions.models import Session
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from tests.conftest import AGENT, DEMO_PASSWORD, SUPERVISOR, TWO_FACTOR, TWO_FACTOR_CODE
-from voiphistory.accounts import services, tokens, upstream
+from tests.conftest import AGENT, DEMO_PASSWORD, SUPERVISOR, TWO_FACTOR, TWO_FACTOR_CODE, Sent
+from voiphistory.accounts import services, tokens
 from voiphistory.accounts.forms import TwoFactorForm
 from voiphistory.accounts.views import MAX_CODE_ATTEMPTS, PENDING_KEY
 
@@ -26,26 +28,35 @@ SIGN_IN = "/sign-in/"
 CODE = "/sign-in/code/"
 
 
+class LoginTokens:
+    """The short login tokens VoIPstudio hands out during sign-in, as the upstream request log shows
+    them: the token each named API token is minted with (``POST /apitokens``)."""
+
+    def __init__(self, log: list[Sent]) -> None:
+        self.log = log
+
+    def _seen(self) -> list[str]:
+        seen: list[str] = []
+        for sent in self.log:
+            minting = sent.method == "POST" and urlsplit(sent.url).path.endswith("/apitokens")
+            if minting and sent.token and sent.token not in seen:
+                seen.append(sent.token)
+        return seen
+
+    def __len__(self) -> int:
+        return len(self._seen())
+
+    def __getitem__(self, index: int) -> str:
+        return self._seen()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._seen())
+
+
 @pytest.fixture
-def login_tokens(monkeypatch) -> list[str]:
-    """The short login tokens VoIPstudio hands out during sign-in (to check they are ended)."""
-    seen: list[str] = []
-    original_start, original_code = services.sign_in_start, services.sign_in_two_factor
-
-    def start(**kwargs):
-        result = original_start(**kwargs)
-        if result.session_token:
-            seen.append(result.session_token)
-        return result
-
-    def code(**kwargs):
-        token = original_code(**kwargs)
-        seen.append(token)
-        return token
-
-    monkeypatch.setattr(services, "sign_in_start", start)
-    monkeypatch.setattr(services, "sign_in_two_factor", code)
-    return seen
+def login_tokens(upstream_log: list[Sent]) -> LoginTokens:
+    """The short login tokens of the sign-ins a test makes (to check they are ended)."""
+    return LoginTokens(upstream_log)
 
 
 @pytest.fixture
@@ -58,12 +69,12 @@ def minted(dashboard) -> list[str]:
 
 
 def sealed_state(client) -> dict:
-    return client.session[upstream.SESSION_KEY]
+    return client.session[tokens.SESSION_KEY]
 
 
 def sign_in(client, minted: list[str], email: str = SUPERVISOR, **extra):
     response = client.post(SIGN_IN, {"email": email, "password": DEMO_PASSWORD, **extra})
-    if upstream.SESSION_KEY in client.session:
+    if tokens.SESSION_KEY in client.session:
         minted.append(tokens.unseal(sealed_state(client)["token"]))
     return response
 
@@ -161,7 +172,7 @@ def test_sign_in_rotates_the_session_key(client, dashboard, minted):
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
     assert not Session.objects.filter(pk=before).exists()
-    assert upstream.SESSION_KEY in client.session
+    assert tokens.SESSION_KEY in client.session
 
 
 @pytest.mark.django_db
@@ -174,7 +185,7 @@ def test_wrong_password_says_so_keeps_the_email_and_stores_nothing(client, dashb
     assert f'value="{SUPERVISOR}"' in html
     assert "not the password" not in html
     assert 'role="alert"' in html
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
     assert not response.wsgi_request.user.is_authenticated
     assert not get_user_model().objects.exists()
 
@@ -195,7 +206,7 @@ def test_two_factor_account_is_asked_for_a_code_then_signs_in(client, dashboard,
 
     assert response.status_code == 302 and response.url == CODE
     assert set(client.session[PENDING_KEY]) == {"nonce", "email", "attempts"}
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
     page = client.get(CODE)
     assert TWO_FACTOR in page.content.decode()
     assert 'autocomplete="one-time-code"' in page.content.decode()
@@ -204,7 +215,7 @@ def test_two_factor_account_is_asked_for_a_code_then_signs_in(client, dashboard,
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.content.decode()
     assert 'aria-describedby="id_code_error"' in wrong.content.decode()
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
 
     right = client.post(CODE, {"code": f"{TWO_FACTOR_CODE[:3]} {TWO_FACTOR_CODE[3:]}"})
     assert right.status_code == 302 and right.url == resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -312,7 +323,7 @@ def test_voipstudio_down_at_sign_in_is_a_friendly_message(client, dashboard, fau
     assert response.status_code == 200
     assert f"VoIPstudio is not answering right now ({shown}). Please try again in a moment." in html
     assert f'value="{SUPERVISOR}"' in html
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
 
 
 @pytest.mark.django_db
@@ -341,7 +352,7 @@ def test_a_failure_while_minting_the_token_signs_nobody_in_and_ends_the_login_to
     assert response.status_code == 200
     assert "VoIPstudio is not answering right now" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
     assert ping(dashboard, login_tokens[0]) == 401
 
 

@@ -14,7 +14,9 @@ def wrong(client, email=SUPERVISOR, **extra):
     return client.post(SIGN_IN, {"email": email, "password": "not the password"}, **extra)
 
 
-def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while(client, dashboard, db, settings):
+def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while(
+    client, dashboard, db, settings
+):
     for _ in range(settings.SIGN_IN_MAX_FAILURES_PER_EMAIL):
         assert wrong(client).status_code == 200
     dashboard.add_fault(path="^/login$", status=500)  # proves the refusal never reaches VoIPstudio
@@ -49,7 +51,9 @@ def test_one_address_trying_many_emails_is_throttled(client, dashboard, db, sett
     assert wrong(client, "someone-else@northwind.example").status_code == 429
     # another client address (behind one trusted proxy) is not affected
     settings.TRUSTED_PROXY_COUNT = 1
-    assert wrong(client, "someone-else@northwind.example", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 200
+    assert (
+        wrong(client, "someone-else@northwind.example", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 200
+    )
 
 
 def test_wrong_codes_count_like_wrong_passwords_across_sign_ins(client, dashboard, db, settings):
@@ -99,8 +103,12 @@ def test_a_completed_two_factor_sign_in_clears_the_email_count(client, dashboard
 
 
 def test_throttling_holds_while_the_cache_is_down(client, dashboard, db, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip  # nothing listens there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }  # nothing listens there
     settings.SIGN_IN_MAX_FAILURES_PER_EMAIL = 2
     wrong(client)
     wrong(client)

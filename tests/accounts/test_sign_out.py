@@ -32,7 +32,7 @@ PAGE = "/calls/?page=2"
 def signed_in(client, dashboard):
     """A client signed in through the real sign-in view, and its named token."""
     client.post(SIGN_IN, {"email": SUPERVISOR, "password": DEMO_PASSWORD})
-    token = tokens.unseal(client.session[upstream.SESSION_KEY]["token"])
+    token = tokens.unseal(client.session[tokens.SESSION_KEY]["token"])
     yield client, token
     requests.delete(f"{dashboard.api_url}/apitokens/{token}", headers={"X-Auth-Token": token}, timeout=10)
 
@@ -80,7 +80,7 @@ def test_sign_out_revokes_the_token_upstream_and_ends_the_session(signed_in, das
     assert response.redirect_chain == [(SIGN_IN, 302)]
     assert "Signed out." in response.content.decode()
     assert ping(dashboard, token) == 401
-    assert upstream.SESSION_KEY not in client.session
+    assert tokens.SESSION_KEY not in client.session
     assert "_auth_user_id" not in client.session
     assert client.get("/settings/").status_code == 302
     assert token not in caplog.text
@@ -91,7 +91,7 @@ def test_sign_out_needs_a_post(signed_in):
     client, token = signed_in
 
     assert client.get(SIGN_OUT).status_code == 405
-    assert upstream.SESSION_KEY in client.session
+    assert tokens.SESSION_KEY in client.session
 
 
 @pytest.mark.django_db
@@ -130,12 +130,12 @@ def test_a_token_revoked_mid_session_sends_the_next_page_to_sign_in_then_back(si
 
     assert response.status_code == 302 and next_of(response.url) == PAGE
     assert messages_of(request) == ["Your VoIPstudio session has ended. Please sign in again."]
-    assert not request.user.is_authenticated and upstream.SESSION_KEY not in request.session
+    assert not request.user.is_authenticated and tokens.SESSION_KEY not in request.session
     # Signing in again lands on the page that was asked for.
     form = {"email": SUPERVISOR, "password": DEMO_PASSWORD, "next": next_of(response.url)}
     again = client.post(response.url, form)
     assert again.status_code == 302 and again.url == PAGE
-    new_token = tokens.unseal(client.session[upstream.SESSION_KEY]["token"])
+    new_token = tokens.unseal(client.session[tokens.SESSION_KEY]["token"])
     revoke_upstream(dashboard, new_token)
 
 
@@ -161,7 +161,7 @@ def test_a_token_sealed_under_another_key_is_treated_as_signed_out(signed_in, se
     request = request_in_session(client, PAGE)
     settings.SECRET_KEY = "rotated " + settings.SECRET_KEY
 
-    with pytest.raises(upstream.NotSignedIn) as failure:
+    with pytest.raises(tokens.NotSignedIn) as failure:
         upstream.client_for(request)
     response = VoipstudioSessionMiddleware(lambda r: HttpResponse()).process_exception(request, failure.value)
 
@@ -171,7 +171,7 @@ def test_a_token_sealed_under_another_key_is_treated_as_signed_out(signed_in, se
 @pytest.mark.django_db
 def test_a_signed_in_session_without_voipstudio_state_goes_back_to_sign_in(supervisor):
     session = supervisor.session
-    del session[upstream.SESSION_KEY]
+    del session[tokens.SESSION_KEY]
     session.save()
 
     response = supervisor.get("/settings/")
@@ -205,7 +205,7 @@ def test_a_revoked_token_on_a_real_page_goes_to_sign_in_with_the_message(signed_
     fragment = client.get(page, headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"})
     assert next_of(fragment["HX-Redirect"]) == page
     client.post(SIGN_IN, {"email": SUPERVISOR, "password": DEMO_PASSWORD})
-    token = tokens.unseal(client.session[upstream.SESSION_KEY]["token"])
+    token = tokens.unseal(client.session[tokens.SESSION_KEY]["token"])
     revoke_upstream(dashboard, token)
     response = client.get(page, follow=True)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from tests.conftest import AGENT, SUPERVISOR, sign_in_as
 from tests.recording_form import opened_form
 from voiphistory.audit import services as audit
+from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action, AppendOnly, AuditEvent
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -63,7 +64,11 @@ def test_the_model_refuses_to_change_or_delete_an_event(db):
 def test_the_database_refuses_an_update_that_bypasses_the_model(db):
     event = _event()
     # A savepoint: on PostgreSQL a refused statement aborts the transaction it runs in.
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditevent SET email = 'forged' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).email == "a@example.com"
 
@@ -132,7 +137,9 @@ def test_edit_move_and_deletes_are_recorded_with_what_changed(fresh_supervisor, 
     fresh_supervisor.post(f"/calls/{cdr['id']}/delete/", {"next": "/calls/"})
     chat = fresh_emulator.get("/chats", limit=1, filter=_where(state=2)).json()["data"][0]
     message = fresh_emulator.get("/chatmsgs", limit=1, filter=_where(chat_id=chat["id"])).json()["data"][0]
-    fresh_supervisor.post(f"/chats/{chat['id']}/messages/delete/", {"message": [message["id"]], "confirm": "yes"}, **HTMX)
+    fresh_supervisor.post(
+        f"/chats/{chat['id']}/messages/delete/", {"message": [message["id"]], "confirm": "yes"}, **HTMX
+    )
     rows = [(e.action, e.section, sorted(e.object_ids), e.detail) for e in events()]
     changed = ["cx_score", "summary"]  # only what the supervisor changed was sent, and recorded
     assert rows == [
@@ -146,15 +153,23 @@ def test_edit_move_and_deletes_are_recorded_with_what_changed(fresh_supervisor, 
 
 def test_a_refused_write_records_nothing(agent, dashboard, monitor):
     agent.post(f"/recordings/{monitor['id']}/delete/", {"next": "/recordings/"}, **HTMX)
-    agent.post(f"/recordings/{monitor['id']}/edit/", {"summary": "x", "transcript": "", "transcript_speakers": "",
-                                                      "sentiment": "", "cx_score": ""}, **HTMX)  # fmt: skip
+    agent.post(
+        f"/recordings/{monitor['id']}/edit/",
+        {"summary": "x", "transcript": "", "transcript_speakers": "", "sentiment": "", "cx_score": ""},
+        **HTMX,
+    )
     assert events() == []
 
 
 def test_a_job_without_a_request_names_its_owner(db, django_user_model):
     owner = django_user_model.objects.create(username="voipstudio-1")
-    event = audit.record(None, action=Action.BULK_DELETE, section="recordings", ids=[1, 2], user=owner,
-                         email="boss@example.com", customer_id=9, detail={"job": 3})  # fmt: skip
+    event = audit.record(
+        actor=Actor.owner(owner, email="boss@example.com", customer_id=9),
+        action=Action.BULK_DELETE,
+        section="recordings",
+        ids=[1, 2],
+        detail={"job": 3},
+    )
     assert event is not None and event.user == owner and event.client_ip is None and event.customer_id == 9
 
 
@@ -162,7 +177,7 @@ def test_a_forged_forwarded_address_is_not_stored_as_one(rf, db, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="<script>")
     request.user, request.session = _anonymous(), {}
-    assert audit.record(request, action=Action.LISTEN).client_ip is None
+    assert audit.record(actor=Actor.of(request), action=Action.LISTEN).client_ip is None
 
 
 def _anonymous():
@@ -180,15 +195,42 @@ def logged(dashboard, db) -> list[AuditEvent]:
     me = dashboard.get("/me").json()["data"]
     now = timezone.now()
     rows = [
-        AuditEvent(customer_id=me["customer_id"], email=SUPERVISOR, action="listen", section="recordings",
-                   object_ids=[11], created_at=now - timedelta(days=3), client_ip="198.51.100.1"),
-        AuditEvent(customer_id=me["customer_id"], email=SUPERVISOR, action="edit", section="recordings",
-                   object_ids=[12], detail={"fields": ["summary"]}, created_at=now - timedelta(days=1)),
-        AuditEvent(customer_id=me["customer_id"], email=AGENT, action="delete", section="calls",
-                   object_ids=[13], created_at=now, user_agent="=HYPERLINK(\"http://evil.example\")"),
-        AuditEvent(customer_id=me["customer_id"] + 1, email="other@customer.example", action="delete",
-                   section="calls", object_ids=[14], created_at=now),
-    ]  # fmt: skip
+        AuditEvent(
+            customer_id=me["customer_id"],
+            email=SUPERVISOR,
+            action="listen",
+            section="recordings",
+            object_ids=[11],
+            created_at=now - timedelta(days=3),
+            client_ip="198.51.100.1",
+        ),
+        AuditEvent(
+            customer_id=me["customer_id"],
+            email=SUPERVISOR,
+            action="edit",
+            section="recordings",
+            object_ids=[12],
+            detail={"fields": ["summary"]},
+            created_at=now - timedelta(days=1),
+        ),
+        AuditEvent(
+            customer_id=me["customer_id"],
+            email=AGENT,
+            action="delete",
+            section="calls",
+            object_ids=[13],
+            created_at=now,
+            user_agent='=HYPERLINK("http://evil.example")',
+        ),
+        AuditEvent(
+            customer_id=me["customer_id"] + 1,
+            email="other@customer.example",
+            action="delete",
+            section="calls",
+            object_ids=[14],
+            created_at=now,
+        ),
+    ]
     for row in rows:
         row.save()
     return rows
@@ -201,10 +243,16 @@ def test_supervisor_browses_their_customers_log_newest_first(supervisor, logged)
     assert 'href="/audit/"' in supervisor.get("/calls/").content.decode()  # in the navigation
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"action": "edit"}, [12]), ({"user": "agent@"}, [13]), ({"user": "SUPERVISOR"}, [11, 12]),
-    ({"start": "{today}"}, [13]), ({"end": "{yesterday}"}, [11, 12]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"action": "edit"}, [12]),
+        ({"user": "agent@"}, [13]),
+        ({"user": "SUPERVISOR"}, [11, 12]),
+        ({"start": "{today}"}, [13]),
+        ({"end": "{yesterday}"}, [11, 12]),
+    ],
+)
 def test_filters_by_person_action_and_days_answer_a_fragment(supervisor, logged, query, expected):
     today = timezone.localdate()
     query = {k: v.format(today=today, yesterday=today - timedelta(days=1)) for k, v in query.items()}
@@ -216,14 +264,19 @@ def test_filters_by_person_action_and_days_answer_a_fragment(supervisor, logged,
 
 
 def test_invalid_filters_are_explained_not_a_500(supervisor, logged):
-    html = supervisor.get("/audit/", {"start": "2026-02-10", "end": "2026-01-01", "page": "x"}).content.decode()
+    html = supervisor.get(
+        "/audit/", {"start": "2026-02-10", "end": "2026-01-01", "page": "x"}
+    ).content.decode()
     assert "Some filters need fixing" in html
 
 
 def test_the_log_is_paged(supervisor, dashboard, db):
     customer = dashboard.get("/me").json()["data"]["customer_id"]
     AuditEvent.objects.bulk_create(
-        [AuditEvent(customer_id=customer, email=SUPERVISOR, action="listen", object_ids=[i]) for i in range(120)]
+        [
+            AuditEvent(customer_id=customer, email=SUPERVISOR, action="listen", object_ids=[i])
+            for i in range(120)
+        ]
     )
     first = supervisor.get("/audit/", **HTMX).content.decode()
     third = supervisor.get("/audit/", {"page": 3}, **HTMX).content.decode()
@@ -245,6 +298,6 @@ def test_export_streams_the_filtered_log_safe_for_spreadsheets(supervisor, logge
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["When", "Person", "Action"] and len(rows) == 2
     assert rows[1][1:5] == [AGENT, "Deleted", "calls", "13"]
-    assert rows[1][7] == "'=HYPERLINK(\"http://evil.example\")"  # a formula is shown, never run
+    assert rows[1][7] == '\'=HYPERLINK("http://evil.example")'  # a formula is shown, never run
     everything = b"".join(supervisor.get("/audit/export.csv").streaming_content).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(everything)))) == 4 and "other@customer.example" not in everything

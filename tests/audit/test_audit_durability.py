@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from voiphistory.audit import services as audit
+from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action, AuditEvent
 
 
@@ -40,8 +41,13 @@ def refusing(monkeypatch):
 
 
 def record(ids=(7,)):
-    return audit.record(None, action=Action.EDIT, section="recordings", ids=ids, detail={"fields": ["summary"]},
-                        email="a@example.com", customer_id=1)  # fmt: skip
+    return audit.record(
+        actor=Actor.owner(None, email="a@example.com", customer_id=1),
+        action=Action.EDIT,
+        section="recordings",
+        ids=ids,
+        detail={"fields": ["summary"]},
+    )
 
 
 def test_a_write_the_database_refuses_for_a_moment_is_retried(db, refusing, caplog):
@@ -61,11 +67,20 @@ def test_a_write_refused_every_time_is_kept_and_written_with_the_next_one(db, re
     assert "kept in" in caplog.text
 
     refusing[0] = 0
-    later = audit.record(None, action=Action.DELETE, section="calls", ids=[8],
-                         email="b@example.com", customer_id=1)
+    later = audit.record(
+        actor=Actor.owner(None, email="b@example.com", customer_id=1),
+        action=Action.DELETE,
+        section="calls",
+        ids=[8],
+    )
     assert later is not None
     kept = AuditEvent.objects.get(action="edit")
-    assert (kept.section, kept.object_ids, kept.detail, kept.email) == ("recordings", [7], {"fields": ["summary"]}, "a@example.com")
+    assert (kept.section, kept.object_ids, kept.detail, kept.email) == (
+        "recordings",
+        [7],
+        {"fields": ["summary"]},
+        "a@example.com",
+    )
     assert timezone.now() - kept.created_at < timedelta(minutes=1) and kept.created_at <= later.created_at
     assert list(spool.iterdir()) == []
 

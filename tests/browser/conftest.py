@@ -20,15 +20,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def browser_emulator(emulator_template, tmp_path_factory, emulator_profile) -> Iterator[Emulator]:
     """A private copy per module and profile (tests/conftest.py parametrizes ``emulator_profile``)."""
-    with running_copy(emulator_template, tmp_path_factory.mktemp("browser-emulator"), emulator_profile) as emulator:
+    with running_copy(
+        emulator_template, tmp_path_factory.mktemp("browser-emulator"), emulator_profile
+    ) as emulator:
         yield emulator
 
 

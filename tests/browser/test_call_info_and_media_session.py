@@ -17,7 +17,10 @@ def test_set_additional_information_on_selected_calls_and_on_one(page: Page, bro
     expect(page.locator("#job-panel")).to_be_empty()
     page.get_by_role("button", name="Set on selected").click()
     expect(page.locator("#table .messages")).to_contain_text("Additional information saved on 2 calls")
-    assert [browser_emulator.get(f"/cdrs/{id}").json()["data"]["info"] for id in ids] == ["Q4 review", "Q4 review"]
+    assert [browser_emulator.get(f"/cdrs/{id}").json()["data"]["info"] for id in ids] == [
+        "Q4 review",
+        "Q4 review",
+    ]
 
     page.goto(f"/calls/{ids[0]}/")
     expect(page.locator("#field-info")).to_have_text("Q4 review")

@@ -22,8 +22,14 @@ def heads(page: Page) -> list[str]:
 def test_unticking_a_column_hides_it_and_is_remembered_for_the_next_visit(page: Page):
     assert "Duration" in heads(page)
     page.click(".column-menu summary")
-    with page.expect_response(lambda r: urlsplit(r.url).path == "/calls/columns/" and r.request.method == "POST") as posted, \
-            page.expect_response(lambda r: urlsplit(r.url).path == "/calls/" and r.request.headers.get("hx-request") == "true"):  # fmt: skip
+    with (
+        page.expect_response(
+            lambda r: urlsplit(r.url).path == "/calls/columns/" and r.request.method == "POST"
+        ) as posted,
+        page.expect_response(
+            lambda r: urlsplit(r.url).path == "/calls/" and r.request.headers.get("hx-request") == "true"
+        ),
+    ):
         page.uncheck(".column-menu input[name=cols][value=duration]")
     assert posted.value.status == 204
     page.wait_for_function(f"() => !({HEADS_JS})().includes('Duration')")

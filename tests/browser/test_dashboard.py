@@ -20,8 +20,12 @@ def test_filter_sort_and_page_without_reloading_and_the_back_button(page: Page):
     expect(page).to_have_url(re.compile(r"call_type=M"))
     expect(page.locator("#table tbody .badge.missed").first).to_be_visible()
     # One row per call (tr id="row-…"); a call's legs are a table of their own under it
-    type_column = [h.strip() for h in page.locator("#table table.data > thead th").all_inner_texts()].index("Type") + 1
-    types = page.locator(f'#table table.data > tbody > tr[id^="row-"] > td:nth-child({type_column})').all_inner_texts()
+    type_column = [h.strip() for h in page.locator("#table table.data > thead th").all_inner_texts()].index(
+        "Type"
+    ) + 1
+    types = page.locator(
+        f'#table table.data > tbody > tr[id^="row-"] > td:nth-child({type_column})'
+    ).all_inner_texts()
     assert types and set(types) == {"Missed"}
     page.click("#table th >> text=Duration")
     expect(page.locator("#table th[aria-sort]")).to_have_attribute("aria-sort", "descending")
@@ -46,8 +50,13 @@ def test_play_a_recording_and_seek_in_it(page: Page):
     duration = audio.evaluate("a => a.duration")
     assert duration > 60
     seek = player.locator("[data-player-seek]")
-    seek.evaluate("(s, t) => { s.value = t; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); }", int(duration / 2))
-    page.wait_for_function("([a, t]) => Math.abs(a.currentTime - t) < 3", arg=[audio.element_handle(), int(duration / 2)])
+    seek.evaluate(
+        "(s, t) => { s.value = t; s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); }",
+        int(duration / 2),
+    )
+    page.wait_for_function(
+        "([a, t]) => Math.abs(a.currentTime - t) < 3", arg=[audio.element_handle(), int(duration / 2)]
+    )
     player.locator("[data-player-action=toggle]").click()
     assert audio.evaluate("a => a.paused") is True
 
@@ -60,7 +69,9 @@ def test_edit_a_summary(page: Page, browser_emulator):
     form = page.locator(f"#recording-{recording_id} form")
     form.locator("textarea[name=summary]").fill("Customer confirmed the refund by phone.")
     form.locator("button[type=submit]").click()
-    expect(page.locator(f"#recording-{recording_id}")).to_contain_text("Customer confirmed the refund by phone.")
+    expect(page.locator(f"#recording-{recording_id}")).to_contain_text(
+        "Customer confirmed the refund by phone."
+    )
     expect(page.locator(f"#recording-{recording_id} form")).to_have_count(0)
     saved = browser_emulator.get(f"/monitors/{recording_id}").json()["data"]["summary"]
     assert saved == "Customer confirmed the refund by phone."
@@ -77,7 +88,9 @@ def test_file_three_voicemails(page: Page, browser_emulator):
     expect(page.locator("#table")).to_contain_text("Moved 3 voicemails to Work.")
     for voicemail_id in ids:
         expect(page.locator(f"#voicemail-{voicemail_id}")).to_have_count(0)  # left the INBOX view
-        assert browser_emulator.get(f"/voicemessages/{voicemail_id}").json()["data"]["folder"] == browser_emulator.code("folder", "Work")
+        assert browser_emulator.get(f"/voicemessages/{voicemail_id}").json()["data"][
+            "folder"
+        ] == browser_emulator.code("folder", "Work")
 
 
 def test_open_a_calls_sip_ladder(page: Page):

@@ -40,7 +40,9 @@ def test_a_conflicting_summary_is_shown_side_by_side_and_chosen(page: Page, brow
     expect(conflict).to_contain_text("Now in VoIPstudio")
     expect(conflict.locator(".theirs")).to_contain_text("Ann: refund agreed.")
     expect(conflict.locator("textarea[name=summary]")).to_have_value("Bob: refund refused.")
-    assert browser_emulator.get(f"/monitors/{recording_id}").json()["data"]["summary"] == "Ann: refund agreed."
+    assert (
+        browser_emulator.get(f"/monitors/{recording_id}").json()["data"]["summary"] == "Ann: refund agreed."
+    )
 
     conflict.get_by_label("Use mine").check()
     other.locator(f"{row} form button[type=submit]").click()

@@ -35,7 +35,9 @@ ROWS_JS = """() => {
 
 def htmx_swap(page: Page, action) -> None:
     """Do ``action`` and wait until the table htmx fetched is on screen (its own URL is the page's)."""
-    with page.expect_response(lambda r: urlsplit(r.url).path == "/calls/" and r.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda r: urlsplit(r.url).path == "/calls/" and r.request.headers.get("hx-request") == "true"
+    ):
         action()
     wait_for_table_of_current_url(page)
 

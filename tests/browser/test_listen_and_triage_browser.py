@@ -15,7 +15,9 @@ FOLDER_CODES = {
 
 
 def playing(page: Page, player) -> None:
-    page.wait_for_function("a => a.currentTime > 0.2 && !a.paused", arg=player.locator("audio").element_handle())
+    page.wait_for_function(
+        "a => a.currentTime > 0.2 && !a.paused", arg=player.locator("audio").element_handle()
+    )
 
 
 def test_play_a_calls_recording_from_the_calls_table(page: Page):

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.browser
 def background_worker(monkeypatch):
     """A stand-in for the Celery worker: the computation runs in a thread of the live server, a
     moment later, so the page first shows its computing panel and must poll for the figures."""
-    from voiphistory.overview import services, tasks
+    from voiphistory.overview import refresh, tasks
 
     def delay(**kwargs):
-        timer = threading.Timer(1.0, services.overview_refresh, kwargs=kwargs)
+        timer = threading.Timer(1.0, refresh.overview_refresh, kwargs=kwargs)
         timer.start()
 
     monkeypatch.setattr(tasks.compute_overview, "delay", delay)
@@ -27,13 +27,18 @@ def background_worker(monkeypatch):
 
 def test_overview_then_missed_calls_then_a_numbers_timeline(page: Page, background_worker, tmp_path):
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/overview/$"))
     expect(page.locator("#overview.computing")).to_contain_text("Computing the overview")
     page.evaluate("window.__sameDocument = true")
     page.click(".periods >> text=Last 7 days")
-    expect(page.locator("#overview .as-of")).to_contain_text("data as of", timeout=30000)  # filled in by polling
+    expect(page.locator("#overview .as-of")).to_contain_text(
+        "data as of", timeout=30000
+    )  # filled in by polling
     expect(page.locator("svg.chart rect.bar.missed").first).to_be_visible()
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 

@@ -14,7 +14,7 @@ import requests
 
 from tests.conftest import AGENT, DEMO_PASSWORD, SUPERVISOR, TWO_FACTOR, TWO_FACTOR_CODE
 
-# Field lists of the History reference's example responses (voipstudio-history-api.txt).
+# Field lists of the History reference's example responses (docs/voipstudio-api.md, "The History reference").
 REFERENCE_FIELDS = {
     "/cdrs": "id billsec call_id calldate charge clid context destination disposition dst dst_codec dst_id "
     "dst_name dst_ua duration info is_root live_id parent_live_id rate root_live_id server_id sip_endpoint_id "
@@ -58,7 +58,9 @@ def test_login_returns_a_session_token_that_lists_cdrs(emulator):
     assert response.status_code == 200
     body = response.json()
     assert body["message"] == "Login success" and isinstance(body["user_id"], int)
-    listed = requests.get(f"{emulator.api_url}/cdrs", headers={"X-Auth-Token": body["user_token"]}, timeout=10)
+    listed = requests.get(
+        f"{emulator.api_url}/cdrs", headers={"X-Auth-Token": body["user_token"]}, timeout=10
+    )
     assert listed.status_code == 200 and listed.json()["total"] >= 20000
 
 
@@ -74,9 +76,13 @@ def test_two_factor_login_needs_the_code_and_a_live_nonce(emulator):
     nonce = first.json()["nonce"]
     wrong = requests.post(f"{emulator.api_url}/login2fa", json={"code": "000000", "nonce": nonce}, timeout=10)
     assert wrong.status_code == 401
-    right = requests.post(f"{emulator.api_url}/login2fa", json={"code": TWO_FACTOR_CODE, "nonce": nonce}, timeout=10)
+    right = requests.post(
+        f"{emulator.api_url}/login2fa", json={"code": TWO_FACTOR_CODE, "nonce": nonce}, timeout=10
+    )
     assert right.status_code == 200 and right.json()["user_token"]
-    reused = requests.post(f"{emulator.api_url}/login2fa", json={"code": TWO_FACTOR_CODE, "nonce": nonce}, timeout=10)
+    reused = requests.post(
+        f"{emulator.api_url}/login2fa", json={"code": TWO_FACTOR_CODE, "nonce": nonce}, timeout=10
+    )
     assert reused.status_code == 401
 
 
@@ -96,7 +102,9 @@ def test_missing_or_unknown_token_answers_401(emulator):
 
 def test_legacy_basic_authorization_is_accepted_and_malformed_is_400(emulator):
     good = base64.b64encode(f"anything:{emulator.token()}".encode()).decode()
-    response = requests.get(f"{emulator.api_url}/ping", headers={"Authorization": f"Basic {good}"}, timeout=10)
+    response = requests.get(
+        f"{emulator.api_url}/ping", headers={"Authorization": f"Basic {good}"}, timeout=10
+    )
     assert response.status_code == 200
     bad = base64.b64encode(emulator.token().encode()).decode()
     response = requests.get(f"{emulator.api_url}/ping", headers={"Authorization": f"Basic {bad}"}, timeout=10)
@@ -120,36 +128,77 @@ def test_me_describes_the_signed_in_user(emulator):
 def test_named_api_tokens_are_unique_per_user_listed_and_revocable(emulator):
     headers = {"X-Auth-Token": emulator.token(AGENT)}  # a read-only user still manages its own tokens
     name = f"voiphistory-test-{time.monotonic_ns()}"
-    created = requests.post(f"{emulator.api_url}/apitokens", json={"name": name, "expiry": 3600}, headers=headers, timeout=10)
+    created = requests.post(
+        f"{emulator.api_url}/apitokens", json={"name": name, "expiry": 3600}, headers=headers, timeout=10
+    )
     assert created.status_code == 201
     token = created.json()["data"]["token"]
-    duplicate = requests.post(f"{emulator.api_url}/apitokens", json={"name": name, "expiry": 60}, headers=headers, timeout=10)
+    duplicate = requests.post(
+        f"{emulator.api_url}/apitokens", json={"name": name, "expiry": 60}, headers=headers, timeout=10
+    )
     assert duplicate.status_code == 400 and duplicate.json()["errors"][0]["field"] == "name"
     found = requests.get(
-        f"{emulator.api_url}/apitokens", params={"filter": flt(("name", "eq", name))}, headers=headers, timeout=10
+        f"{emulator.api_url}/apitokens",
+        params={"filter": flt(("name", "eq", name))},
+        headers=headers,
+        timeout=10,
     ).json()["data"]
     assert [t["token"] for t in found] == [token]
-    assert requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code == 200
-    assert requests.delete(f"{emulator.api_url}/apitokens/{token}", headers=headers, timeout=10).status_code == 204
-    assert requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code == 401
+    assert (
+        requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code
+        == 200
+    )
+    assert (
+        requests.delete(f"{emulator.api_url}/apitokens/{token}", headers=headers, timeout=10).status_code
+        == 204
+    )
+    assert (
+        requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code
+        == 401
+    )
 
 
 def test_tokens_expire_when_idle_and_use_renews_them(emulator):
     headers = {"X-Auth-Token": emulator.token()}
     token = requests.post(
-        f"{emulator.api_url}/apitokens", json={"name": f"short-{time.monotonic_ns()}", "expiry": 2}, headers=headers, timeout=10
+        f"{emulator.api_url}/apitokens",
+        json={"name": f"short-{time.monotonic_ns()}", "expiry": 2},
+        headers=headers,
+        timeout=10,
     ).json()["data"]["token"]
     for _ in range(4):  # used every 0.8 s, it outlives its 2 s idle expiry
-        time.sleep(0.8)
-        assert requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code == 200
-    time.sleep(2.5)
-    assert requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code == 401
+        advance_clock(emulator, 0.8)
+        assert (
+            requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code
+            == 200
+        )
+    advance_clock(emulator, 2.5)
+    assert (
+        requests.get(f"{emulator.api_url}/ping", headers={"X-Auth-Token": token}, timeout=10).status_code
+        == 401
+    )
+
+
+def advance_clock(emulator, seconds: float) -> None:
+    """Let ``seconds`` pass on the emulator's clock (the session tokens of other tests idle 30 minutes)."""
+    before = requests.get(f"{emulator.root_url}/_emulator/clock", timeout=10).json()["data"]["offset_seconds"]
+    moved = requests.post(f"{emulator.root_url}/_emulator/clock", json={"advance": seconds}, timeout=10)
+    assert moved.status_code == 200 and moved.json()["data"]["offset_seconds"] == pytest.approx(
+        before + seconds
+    )
+
+
+def test_clock_refuses_to_go_backwards(emulator):
+    response = requests.post(f"{emulator.root_url}/_emulator/clock", json={"advance": -1}, timeout=10)
+    assert response.status_code == 400
 
 
 def test_agent_reads_but_every_write_is_forbidden(emulator):
     headers = {"X-Auth-Token": emulator.token(AGENT)}
     monitor = emulator.get("/monitors", AGENT, limit=1).json()["data"][0]
-    patch = requests.patch(f"{emulator.api_url}/monitors/{monitor['id']}", json={"summary": "x"}, headers=headers, timeout=10)
+    patch = requests.patch(
+        f"{emulator.api_url}/monitors/{monitor['id']}", json={"summary": "x"}, headers=headers, timeout=10
+    )
     delete = requests.delete(f"{emulator.api_url}/monitors/{monitor['id']}", headers=headers, timeout=10)
     assert (patch.status_code, delete.status_code) == (403, 403)
     assert patch.json() == {"message": "Forbidden"}
@@ -172,8 +221,10 @@ def test_seeded_calls_look_like_a_contact_centre(emulator):
     last = emulator.get("/cdrs", limit=1, sort="calldate", dir="DESC").json()
     assert first["total"] >= 20000
     assert {"type", "disposition"} <= set(first["data"][0])
-    days = (time.mktime(time.strptime(last["data"][0]["calldate"], "%Y-%m-%d %H:%M:%S"))
-            - time.mktime(time.strptime(first["data"][0]["calldate"], "%Y-%m-%d %H:%M:%S"))) / 86400  # fmt: skip
+    days = (
+        time.mktime(time.strptime(last["data"][0]["calldate"], "%Y-%m-%d %H:%M:%S"))
+        - time.mktime(time.strptime(first["data"][0]["calldate"], "%Y-%m-%d %H:%M:%S"))
+    ) / 86400
     assert 80 <= days <= 91
     assert emulator.get("/cdrs", filter=flt(("id", "gt", 2**31)), limit=1).json()["total"] > 0
 
@@ -220,7 +271,9 @@ def test_filters_are_anded_and_dates_take_either_format(emulator, all_cdrs):
     got = {
         row["id"]
         for row in all_rows(
-            emulator, "/cdrs", filter=flt(("calldate", "gte", day), ("calldate", "lt", f"{day} 12:00:00"), ("type", "eq", "I"))
+            emulator,
+            "/cdrs",
+            filter=flt(("calldate", "gte", day), ("calldate", "lt", f"{day} 12:00:00"), ("type", "eq", "I")),
         )
     }
     want = {r["id"] for r in all_cdrs if day <= r["calldate"] < f"{day} 12:00:00" and r["type"] == "I"}
@@ -249,9 +302,14 @@ def test_bad_filters_answer_400_filtration_error(emulator, raw_filter):
     assert response.json()["message"] == "Filtration error"
 
 
-@pytest.mark.parametrize(("params", "descending"), [({"sort": "calldate", "dir": "ASC"}, False),
-                                                    ({"sort": "calldate", "dir": "DESC"}, True),
-                                                    ({"sort": "-calldate"}, True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("params", "descending"),
+    [
+        ({"sort": "calldate", "dir": "ASC"}, False),
+        ({"sort": "calldate", "dir": "DESC"}, True),
+        ({"sort": "-calldate"}, True),
+    ],
+)
 def test_sort_and_direction(emulator, params, descending):
     dates = [row["calldate"] for row in emulator.get("/cdrs", limit=200, **params).json()["data"]]
     assert dates == sorted(dates, reverse=descending)
@@ -296,9 +354,15 @@ def test_notes_of_a_call(emulator):
     assert set(with_notes["data"][0]) == {"id", "cdr_id", "user_id", "user_name", "note", "created_at"}
 
 
-@pytest.mark.parametrize(("path", "keys"), [("/cdrs/dictionaries", {"type", "disposition", "destination", "context"}),
-                                            ("/msdrs/dictionaries", {"type"}), ("/sms/dictionaries", {"type", "result"}),
-                                            ("/mediasessions/dictionaries", {"type", "status"})])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "keys"),
+    [
+        ("/cdrs/dictionaries", {"type", "disposition", "destination", "context"}),
+        ("/msdrs/dictionaries", {"type"}),
+        ("/sms/dictionaries", {"type", "result"}),
+        ("/mediasessions/dictionaries", {"type", "status"}),
+    ],
+)
 def test_dictionaries_list_coded_values_with_labels(emulator, path, keys):
     data = emulator.get(path).json()["data"]
     assert keys <= set(data)

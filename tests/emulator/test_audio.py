@@ -50,7 +50,7 @@ def frame_count(duration: int) -> int:
 
 def test_constants_match_the_encoder_output() -> None:
     assert audio.FRAME_BYTES == 144
-    assert audio.FRAME_SECONDS == pytest.approx(0.036)
+    assert pytest.approx(0.036) == audio.FRAME_SECONDS
     assert audio.CONTENT_TYPE == "audio/mpeg3"
     assert parse_header(mp3(1), 0)["length"] == audio.FRAME_BYTES
 
@@ -76,8 +76,15 @@ def test_only_valid_frames_back_to_back(duration: int) -> None:
     while at < len(data):
         header = parse_header(data, at)
         assert header == {
-            "sync": 0x7FF, "version": 2, "layer": 1, "no_crc": 1, "kbps": 32,
-            "rate": 16000, "padding": 0, "mode": 3, "length": 144,
+            "sync": 0x7FF,
+            "version": 2,
+            "layer": 1,
+            "no_crc": 1,
+            "kbps": 32,
+            "rate": 16000,
+            "padding": 0,
+            "mode": 3,
+            "length": 144,
         }, f"frame {frames} at byte {at}"
         at += header["length"]
         frames += 1

@@ -49,7 +49,10 @@ def test_a_file_cut_off_mid_stream(emulator):
     monitor = emulator.get("/monitors", limit=1, sort="duration", dir="DESC").json()["data"][0]
     emulator.add_fault(path=r"\.mp3$", truncate_bytes=10000)
     response = requests.get(
-        f"{emulator.api_url}/monitors/{monitor['id']}.mp3", headers={"X-Auth-Token": emulator.token()}, stream=True, timeout=10
+        f"{emulator.api_url}/monitors/{monitor['id']}.mp3",
+        headers={"X-Auth-Token": emulator.token()},
+        stream=True,
+        timeout=10,
     )
     assert int(response.headers["Content-Length"]) == monitor["size"]
     with pytest.raises(requests.exceptions.RequestException):
@@ -57,6 +60,8 @@ def test_a_file_cut_off_mid_stream(emulator):
 
 
 def test_bad_rules_are_refused(emulator):
-    response = requests.post(f"{emulator.root_url}/_emulator/faults", json={"path": "(", "status": 500}, timeout=10)
+    response = requests.post(
+        f"{emulator.root_url}/_emulator/faults", json={"path": "(", "status": 500}, timeout=10
+    )
     assert response.status_code == 400
     assert requests.get(f"{emulator.root_url}/_emulator/faults", timeout=10).json()["data"] == []

@@ -13,7 +13,9 @@ from voiphistory.emulator.sip import parse_trace
 
 
 def fetch(emulator, path: str, **headers) -> requests.Response:
-    return requests.get(f"{emulator.api_url}{path}", headers={"X-Auth-Token": emulator.token(), **headers}, timeout=30)
+    return requests.get(
+        f"{emulator.api_url}{path}", headers={"X-Auth-Token": emulator.token(), **headers}, timeout=30
+    )
 
 
 def test_recording_mp3_is_whole_playable_and_as_long_as_the_call(emulator):
@@ -40,7 +42,9 @@ def test_file_errors_are_json(emulator):
 
 
 def test_a_calls_sip_trace_is_its_dialog_in_text(emulator):
-    cdr = emulator.get("/cdrs", limit=1, filter='[{"property":"disposition","operator":"eq","value":"CONNECTED"}]').json()["data"][0]
+    cdr = emulator.get(
+        "/cdrs", limit=1, filter='[{"property":"disposition","operator":"eq","value":"CONNECTED"}]'
+    ).json()["data"][0]
     response = fetch(emulator, f"/cdrs/{cdr['id']}.trace")
     assert response.headers["Content-Type"].startswith("text/plain")
     starts = [message.start_line for message in parse_trace(response.text)]
@@ -57,8 +61,10 @@ def test_a_calls_pcap_opens_in_dpkt_and_tshark(emulator, tmp_path):
     capture.write_bytes(response.content)
     methods = subprocess.run(
         ["tshark", "-r", str(capture), "-Y", "sip", "-T", "fields", "-e", "sip.CSeq.method"],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert methods[0] == "INVITE" and len(methods) == len(packets)
 
 

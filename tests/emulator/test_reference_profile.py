@@ -15,10 +15,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+import devstack
 from tests.conftest import AGENT, TWO_FACTOR, TWO_FACTOR_CODE, Emulator, free_port, running_copy
 from tests.emulator.test_api import all_rows, flt, login
 from tests.emulator.test_writes import call
-from voiphistory import devstack
 from voiphistory.emulator.sip import parse_ngrep, parse_trace
 
 NGREP_HEADER = re.compile(r"U \d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6} [\d.]+:\d+ -> [\d.]+:\d+")
@@ -27,7 +27,9 @@ NGREP_HEADER = re.compile(r"U \d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{6} [\d.]+:\d+ -
 @pytest.fixture(scope="module")
 def reference_copy(emulator_template, tmp_path_factory) -> Iterator[Emulator]:
     """A private reference-profile emulator for the writes."""
-    with running_copy(emulator_template, tmp_path_factory.mktemp("reference-writes"), "reference") as emulator:
+    with running_copy(
+        emulator_template, tmp_path_factory.mktemp("reference-writes"), "reference"
+    ) as emulator:
         yield emulator
 
 
@@ -51,7 +53,9 @@ def first_cdr(emulator: Emulator) -> dict:
 def test_an_unknown_profile_stops_the_emulator_at_start(tmp_path):
     env = devstack.emulator_env(tmp_path)
     env["EMULATOR_PROFILE"] = "referense"
-    check = subprocess.run(devstack.emulator_command("check"), cwd=devstack.ROOT, env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        devstack.emulator_command("check"), cwd=devstack.ROOT, env=env, capture_output=True, text=True
+    )
     assert check.returncode != 0
     assert "EMULATOR_PROFILE must be one of default, reference, got 'referense'" in check.stderr
     with pytest.raises(RuntimeError, match="emulator exited"):
@@ -97,18 +101,47 @@ def test_the_refused_delete_by_id_deleted_nothing(reference_emulator):
 @pytest.mark.parametrize(
     "path",
     [
-        "/cdrs", "/cdrs/calltracking", "/calltracking/cdrs", "/cdrs/dictionaries", "/cdrs/{cdr}",
-        "/cdrs/{cdr}.trace", "/cdrs/{cdr}.pcap", "/cdrs/{cdr}/notes", "/conversations", "/monitors",
-        "/monitors/{monitor}", "/monitors/{monitor}.mp3", "/voicemessages", "/voicemessages/{vm}",
-        "/voicemessages/{vm}.mp3", "/chats", "/chats/{chat}", "/msdrs", "/msdrs/{msdr}", "/msdrs/{msdr}.trace",
-        "/msdrs/{msdr}.pcap", "/msdrs/dictionaries", "/sms/dictionaries", "/mediasessions/dictionaries",
-        "/users/201001/cdrs.csv", "/me", "/ping", "/apitokens",
+        "/cdrs",
+        "/cdrs/calltracking",
+        "/calltracking/cdrs",
+        "/cdrs/dictionaries",
+        "/cdrs/{cdr}",
+        "/cdrs/{cdr}.trace",
+        "/cdrs/{cdr}.pcap",
+        "/cdrs/{cdr}/notes",
+        "/conversations",
+        "/monitors",
+        "/monitors/{monitor}",
+        "/monitors/{monitor}.mp3",
+        "/voicemessages",
+        "/voicemessages/{vm}",
+        "/voicemessages/{vm}.mp3",
+        "/chats",
+        "/chats/{chat}",
+        "/msdrs",
+        "/msdrs/{msdr}",
+        "/msdrs/{msdr}.trace",
+        "/msdrs/{msdr}.pcap",
+        "/msdrs/dictionaries",
+        "/sms/dictionaries",
+        "/mediasessions/dictionaries",
+        "/users/201001/cdrs.csv",
+        "/me",
+        "/ping",
+        "/apitokens",
     ],
-)  # fmt: skip
+)
 def test_every_reference_read_answers(reference_emulator, path):
-    ids = {name: reference_emulator.get(f"/{resource}", limit=1).json()["data"][0]["id"]
-           for name, resource in (("cdr", "cdrs"), ("monitor", "monitors"), ("vm", "voicemessages"),
-                                  ("chat", "chats"), ("msdr", "msdrs"))}  # fmt: skip
+    ids = {
+        name: reference_emulator.get(f"/{resource}", limit=1).json()["data"][0]["id"]
+        for name, resource in (
+            ("cdr", "cdrs"),
+            ("monitor", "monitors"),
+            ("vm", "voicemessages"),
+            ("chat", "chats"),
+            ("msdr", "msdrs"),
+        )
+    }
     response = reference_emulator.get(path.format(**ids))
     assert response.status_code == 200, response.text
 
@@ -116,17 +149,28 @@ def test_every_reference_read_answers(reference_emulator, path):
 def test_sign_in_two_factor_and_sign_out_are_served(reference_emulator):
     first = login(reference_emulator, TWO_FACTOR)
     assert first.status_code == 202
-    second = requests.post(f"{reference_emulator.api_url}/login2fa",
-                           json={"code": TWO_FACTOR_CODE, "nonce": first.json()["nonce"]}, timeout=10)  # fmt: skip
+    second = requests.post(
+        f"{reference_emulator.api_url}/login2fa",
+        json={"code": TWO_FACTOR_CODE, "nonce": first.json()["nonce"]},
+        timeout=10,
+    )
     token = second.json()["user_token"]
     headers = {"X-Auth-Token": token}
-    assert requests.get(f"{reference_emulator.api_url}/me", headers=headers, timeout=10).json()["data"]["roles"]
-    assert requests.post(f"{reference_emulator.api_url}/logout", headers=headers, timeout=10).status_code == 200
+    assert requests.get(f"{reference_emulator.api_url}/me", headers=headers, timeout=10).json()["data"][
+        "roles"
+    ]
+    assert (
+        requests.post(f"{reference_emulator.api_url}/logout", headers=headers, timeout=10).status_code == 200
+    )
     assert requests.get(f"{reference_emulator.api_url}/me", headers=headers, timeout=10).status_code == 401
 
 
 def test_agents_still_cannot_write(reference_emulator):
-    response = requests.delete(f"{reference_emulator.api_url}/cdrs", headers={"X-Auth-Token": reference_emulator.token(AGENT)}, timeout=10)
+    response = requests.delete(
+        f"{reference_emulator.api_url}/cdrs",
+        headers={"X-Auth-Token": reference_emulator.token(AGENT)},
+        timeout=10,
+    )
     assert response.status_code == 403
     assert "ROLE_ADMIN" not in reference_emulator.get("/me", AGENT).json()["data"]["roles"]
 
@@ -154,16 +198,23 @@ def test_voicemail_folder_filters_use_the_dialects_numbers(emulator, reference_e
     assert urgent > 0 and inbox > 0
     assert inbox + urgent == total(emulator, "/voicemessages", ("folder", "eq", 1))
     assert total(reference_emulator, "/voicemessages", ("folder", "lte", 1)) == inbox + total(
-        emulator, "/voicemessages", ("folder", "eq", 2))  # fmt: skip
+        emulator, "/voicemessages", ("folder", "eq", 2)
+    )
     assert total(emulator, "/voicemessages", ("folder", "eq", 6)) == 0
     assert reference_emulator.get("/voicemessages", filter=flt(("folder", "eq", "urgent"))).status_code == 400
 
 
 def test_bulk_folder_move_takes_names_and_urgent_only_in_reference(emulator, reference_copy):
-    inbox = reference_copy.get("/voicemessages", limit=2, filter=flt(("folder", "eq", 0), ("is_new", "eq", True)))
+    inbox = reference_copy.get(
+        "/voicemessages", limit=2, filter=flt(("folder", "eq", 0), ("is_new", "eq", True))
+    )
     first, second = inbox.json()["data"]
-    response = call(reference_copy, "PATCH", "/voicemessages",
-                    json=[{"id": first["id"], "folder": "Urgent"}, {"id": second["id"], "folder": "old"}])  # fmt: skip
+    response = call(
+        reference_copy,
+        "PATCH",
+        "/voicemessages",
+        json=[{"id": first["id"], "folder": "Urgent"}, {"id": second["id"], "folder": "old"}],
+    )
     assert response.status_code == 200, response.text
     moved = by_id(response.json()["data"])
     assert moved[first["id"]]["folder"] == 5 and moved[first["id"]]["is_new"] is True
@@ -186,9 +237,11 @@ def test_sentiment_is_minus_one_to_one(emulator, reference_emulator):
         expected = None if row["sentiment"] is None else row["sentiment"] - 1
         assert reference[i] == {**row, "sentiment": expected}
     assert total(reference_emulator, "/monitors", ("sentiment", "eq", -1)) == total(
-        emulator, "/monitors", ("sentiment", "eq", 0))  # fmt: skip
+        emulator, "/monitors", ("sentiment", "eq", 0)
+    )
     assert total(reference_emulator, "/monitors", ("sentiment", "gte", 0)) == total(
-        emulator, "/monitors", ("sentiment", "gte", 1))  # fmt: skip
+        emulator, "/monitors", ("sentiment", "gte", 1)
+    )
 
 
 def test_sentiment_patch_takes_the_word_and_answers_the_number(reference_copy):
@@ -238,13 +291,18 @@ def test_chat_states_are_words_with_abandoned(emulator, reference_emulator):
 # --- Dictionaries: a mapping per field -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/cdrs/dictionaries", "/msdrs/dictionaries", "/sms/dictionaries",
-                                  "/mediasessions/dictionaries"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path", ["/cdrs/dictionaries", "/msdrs/dictionaries", "/sms/dictionaries", "/mediasessions/dictionaries"]
+)
 def test_dictionaries_are_a_mapping_per_field_with_the_default_content(emulator, reference_emulator, path):
     reference = reference_emulator.get(path).json()["data"]
     default = emulator.get(path).json()["data"]
-    assert reference == {field: {c["value"]: c["label"] for c in choices} for field, choices in default.items()}
-    assert all(isinstance(code, str) and label for pairs in reference.values() for code, label in pairs.items())
+    assert reference == {
+        field: {c["value"]: c["label"] for c in choices} for field, choices in default.items()
+    }
+    assert all(
+        isinstance(code, str) and label for pairs in reference.values() for code, label in pairs.items()
+    )
 
 
 @pytest.mark.parametrize(
@@ -257,7 +315,10 @@ def test_dictionaries_are_a_mapping_per_field_with_the_default_content(emulator,
 )
 def test_dictionaries_label_every_code_the_data_uses(emulator, collection, dictionary, fields):
     """Default profile: it is the one that lists SMS; the content is the same in both (above)."""
-    labels = {field: {c["value"] for c in choices} for field, choices in emulator.get(dictionary).json()["data"].items()}
+    labels = {
+        field: {c["value"] for c in choices}
+        for field, choices in emulator.get(dictionary).json()["data"].items()
+    }
     rows = all_rows(emulator, collection)
     for field in fields:
         used = {row[field] for row in rows}
@@ -269,14 +330,19 @@ def test_dictionaries_label_every_code_the_data_uses(emulator, collection, dicti
 
 @pytest.mark.parametrize("resource", ["cdrs", "msdrs"])
 def test_trace_is_in_the_ngrep_layout_with_the_same_messages(emulator, reference_emulator, resource):
-    item = reference_emulator.get(f"/{resource}", limit=1, filter=flt(("duration", "gt", 30))).json()["data"][0]
+    item = reference_emulator.get(f"/{resource}", limit=1, filter=flt(("duration", "gt", 30))).json()["data"][
+        0
+    ]
     text = reference_emulator.get(f"/{resource}/{item['id']}.trace").text
     lines = text.split("\n")
     assert NGREP_HEADER.fullmatch(lines[0]) and lines[1].startswith("INVITE sip:")
     assert "--" not in lines and text.endswith("\n\n")
     assert parse_ngrep(text) == parse_trace(emulator.get(f"/{resource}/{item['id']}.trace").text)
     pcap = reference_emulator.get(f"/{resource}/{item['id']}.pcap")
-    assert pcap.content == emulator.get(f"/{resource}/{item['id']}.pcap").content and pcap.content[:4] == b"\xd4\xc3\xb2\xa1"
+    assert (
+        pcap.content == emulator.get(f"/{resource}/{item['id']}.pcap").content
+        and pcap.content[:4] == b"\xd4\xc3\xb2\xa1"
+    )
 
 
 # --- Notes: id, text, author, date ---------------------------------------------------------------------
@@ -292,7 +358,8 @@ def test_notes_items_are_id_text_author_date(emulator, reference_emulator):
     reference = reference_emulator.get(f"/cdrs/{cdr['id']}/notes").json()
     assert reference["total"] == default["total"]
     assert reference["data"] == [
-        {"id": n["id"], "text": n["note"], "author": n["user_name"], "date": n["created_at"]} for n in default["data"]
+        {"id": n["id"], "text": n["note"], "author": n["user_name"], "date": n["created_at"]}
+        for n in default["data"]
     ]
 
 
@@ -308,4 +375,6 @@ def test_sorting_by_a_coded_field_follows_the_values_shown(request, profile):
     assert states == sorted(states, reverse=True) and len(set(states)) >= 2
     sentiments = [row["sentiment"] for row in all_rows(api, "/monitors", sort="sentiment", dir="DESC")]
     analysed = [s for s in sentiments if s is not None]
-    assert analysed == sorted(analysed, reverse=True) and sentiments[len(analysed):] == [None] * (len(sentiments) - len(analysed))
+    assert analysed == sorted(analysed, reverse=True) and sentiments[len(analysed) :] == [None] * (
+        len(sentiments) - len(analysed)
+    )

@@ -28,9 +28,20 @@ END = "2025-03-31"
 WINDOW = ("2025-01-01 00:00:00", "2025-03-31 23:59:59")
 PASSWORD = "correct-horse-42"
 SMALL = "4000"
-SEEDED_TABLES = ("emulator_customer", "emulator_user", "emulator_cdr", "emulator_monitor",
-                 "emulator_voicemessage", "emulator_note", "emulator_chat", "emulator_chatmsg",
-                 "emulator_msdr", "emulator_sms", "emulator_conversation", "emulator_statement")  # fmt: skip
+SEEDED_TABLES = (
+    "emulator_customer",
+    "emulator_user",
+    "emulator_cdr",
+    "emulator_monitor",
+    "emulator_voicemessage",
+    "emulator_note",
+    "emulator_chat",
+    "emulator_chatmsg",
+    "emulator_msdr",
+    "emulator_sms",
+    "emulator_conversation",
+    "emulator_statement",
+)
 
 
 def emulator(data_dir: Path, *args: str, password_env: str | None = None, check: bool = True):
@@ -42,9 +53,14 @@ def emulator(data_dir: Path, *args: str, password_env: str | None = None, check:
     env["EMULATOR_DB"] = str(data_dir / "emulator.sqlite3")
     env["VOIPHISTORY_DATA_DIR"] = str(data_dir)
     result = subprocess.run(
-        [sys.executable, "-m", "voiphistory.emulator", *args], cwd=ROOT, env=env, capture_output=True, check=False,
-        text=True, timeout=240,
-    )  # fmt: skip
+        [sys.executable, "-m", "voiphistory.emulator", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=240,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -105,6 +121,18 @@ def small_pair(tmp_path_factory) -> tuple[Path, Path]:
 def test_same_arguments_give_identical_databases(small_pair):
     first, second = small_pair
     assert dump(first) == dump(second)
+
+
+# The small seed's content, pinned when seed.py became the seed/ package (the split moved no row).
+# Change it only on purpose, together with the change to the generated data. Users are left out:
+# their password hash follows Django's PBKDF2 iteration count, which moves with Django releases.
+PINNED_SMALL_SEED = "5f141fe97561c7ab9569b28d4f4b5d8ba43ba5b7b41d9958fdc420b02f4e7a78"
+
+
+def test_seeded_content_is_pinned(small_pair):
+    digests = dump(small_pair[0])
+    combined = "".join(digest for table, digest in sorted(digests.items()) if table != "emulator_user")
+    assert hashlib.sha256(combined.encode()).hexdigest() == PINNED_SMALL_SEED
 
 
 def test_another_seed_gives_other_data(small_pair, tmp_path):
@@ -192,8 +220,16 @@ def test_default_size_and_summary(default_seed, db):
     counts = {table: scalar(db, f"SELECT count(*) FROM {table}") for table in SEEDED_TABLES}
     assert counts["emulator_customer"] == 1
     assert counts["emulator_user"] == 25
-    for table in ("emulator_monitor", "emulator_voicemessage", "emulator_note", "emulator_chat",
-                  "emulator_chatmsg", "emulator_msdr", "emulator_sms", "emulator_conversation"):  # fmt: skip
+    for table in (
+        "emulator_monitor",
+        "emulator_voicemessage",
+        "emulator_note",
+        "emulator_chat",
+        "emulator_chatmsg",
+        "emulator_msdr",
+        "emulator_sms",
+        "emulator_conversation",
+    ):
         assert counts[table] > 100, table
     assert counts["emulator_statement"] == 6
     roots = scalar(db, "SELECT count(*) FROM emulator_cdr WHERE is_root")
@@ -247,8 +283,14 @@ def test_legs_link_into_calls(db):
             SELECT 1 FROM emulator_cdr r WHERE r.live_id = c.root_live_id AND r.is_root AND r.call_id = c.call_id)""",
     )
     assert wrong_root == 0
-    assert scalar(db, "SELECT count(*) FROM emulator_cdr WHERE is_root AND (parent_live_id IS NOT NULL "
-                      "OR live_id != root_live_id)") == 0  # fmt: skip
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM emulator_cdr WHERE is_root AND (parent_live_id IS NOT NULL "
+            "OR live_id != root_live_id)",
+        )
+        == 0
+    )
     assert scalar(db, "SELECT count(*) FROM emulator_cdr WHERE NOT is_root AND parent_live_id IS NULL") == 0
     assert (
         scalar(db, "SELECT max(n) FROM (SELECT count(*) n FROM emulator_cdr WHERE is_root GROUP BY call_id)")
@@ -279,8 +321,14 @@ def test_coded_values_and_outcomes(db):
     assert {r[1] for r in rows} == {"INITIAL", "RINGING", "CONNECTED", "ON_HOLD", "VM"}
     assert {r[2] for r in rows} == {"in", "out", "webcall", "callmeback"}
     assert {r[3] for r in rows} == {"PSTN_CALL", "USER_LOCAL", "IVR", "QUEUE", "FOLLOW_ME", "TEST_CALL"}
-    assert {r[4] for r in rows} <= {"Normal Clearing", "User busy", "No user responding", "No answer",
-                                    "Call rejected", "Originator cancel"}  # fmt: skip
+    assert {r[4] for r in rows} <= {
+        "Normal Clearing",
+        "User busy",
+        "No user responding",
+        "No answer",
+        "Call rejected",
+        "Originator cancel",
+    }
     assert all(r[5] == 0 for r in rows if r[0] == "M")
     assert all(r[5] > 0 and r[4] == "Normal Clearing" for r in rows if r[1] == "CONNECTED")
     inbound = Counter(
@@ -301,8 +349,11 @@ def test_coded_values_and_outcomes(db):
     )
     assert countries.most_common(1)[0][0] == "44" and countries["49"] and countries["33"]
     assert any(src.startswith("1") for src in countries)
-    repeat = scalar(db, "SELECT count(*) FROM (SELECT src FROM emulator_cdr WHERE is_root AND destination = 'in' "
-                        "GROUP BY src HAVING count(*) >= 3)")  # fmt: skip
+    repeat = scalar(
+        db,
+        "SELECT count(*) FROM (SELECT src FROM emulator_cdr WHERE is_root AND destination = 'in' "
+        "GROUP BY src HAVING count(*) >= 3)",
+    )
     assert repeat > 100
     user_agents = {
         ua for (ua,) in db.execute("SELECT DISTINCT dst_ua FROM emulator_cdr WHERE user_id IS NOT NULL")
@@ -310,8 +361,10 @@ def test_coded_values_and_outcomes(db):
     assert any(ua.startswith("Yealink") for ua in user_agents) and any(
         "VoIPstudio" in ua for ua in user_agents
     )
-    charged = db.execute("SELECT rate, charge FROM emulator_cdr WHERE type = 'O' AND billsec > 0 "
-                         "AND context = 'PSTN_CALL' LIMIT 50").fetchall()  # fmt: skip
+    charged = db.execute(
+        "SELECT rate, charge FROM emulator_cdr WHERE type = 'O' AND billsec > 0 "
+        "AND context = 'PSTN_CALL' LIMIT 50"
+    ).fetchall()
     assert charged and all(float(rate) > 0 and len(charge.split(".")[1]) == 4 for rate, charge in charged)
     for context in ("USER_LOCAL", "TEST_CALL", "FOLLOW_ME"):
         assert scalar(db, "SELECT count(*) FROM emulator_cdr WHERE context = ?", context) > 0
@@ -350,8 +403,11 @@ def test_recordings_belong_to_answered_agent_legs(db):
         db.execute("SELECT sentiment, avg(cx_score) FROM emulator_monitor GROUP BY sentiment").fetchall()
     )
     assert average[0] < average[1] < average[2]
-    answered = scalar(db, "SELECT count(*) FROM emulator_cdr WHERE user_id IS NOT NULL AND billsec >= 5 AND "
-                          "disposition IN ('CONNECTED', 'ON_HOLD') AND context IN ('QUEUE', 'PSTN_CALL')")  # fmt: skip
+    answered = scalar(
+        db,
+        "SELECT count(*) FROM emulator_cdr WHERE user_id IS NOT NULL AND billsec >= 5 AND "
+        "disposition IN ('CONNECTED', 'ON_HOLD') AND context IN ('QUEUE', 'PSTN_CALL')",
+    )
     assert 0.6 < len(monitors) / answered < 0.8
     assert scalar(db, "SELECT count(DISTINCT summary) FROM emulator_monitor") > len(monitors) * 0.5
     topics = [
@@ -360,8 +416,10 @@ def test_recordings_belong_to_answered_agent_legs(db):
         if scalar(db, "SELECT count(*) FROM emulator_monitor WHERE summary LIKE ?", f"%{word}%")
     ]
     assert len(topics) == 6
-    named = db.execute("SELECT transcript, src_name, dst_name FROM emulator_monitor WHERE src_name != '' "
-                       "AND dst_name != '' LIMIT 200").fetchall()  # fmt: skip
+    named = db.execute(
+        "SELECT transcript, src_name, dst_name FROM emulator_monitor WHERE src_name != '' "
+        "AND dst_name != '' LIMIT 200"
+    ).fetchall()
     assert sum(1 for t, src, dst in named if src.split()[0] in t or dst.split()[0] in t) > 150
 
 
@@ -385,7 +443,9 @@ def test_voicemails_belong_to_voicemail_legs(db):
     assert (
         scalar(db, "SELECT count(*) FROM emulator_voicemessage WHERE folder = 1 AND is_new") > folders[1] / 2
     )
-    assert scalar(db, "SELECT count(*) FROM emulator_voicemessage WHERE folder = 6 AND is_new") > folders[6] / 2
+    assert (
+        scalar(db, "SELECT count(*) FROM emulator_voicemessage WHERE folder = 6 AND is_new") > folders[6] / 2
+    )
     vm_legs = scalar(
         db, "SELECT count(*) FROM emulator_cdr WHERE disposition = 'VM' AND dst_ua = 'Voicemail'"
     )
@@ -474,8 +534,14 @@ def test_conversations_sms_msdrs_notes_statements(db):
         )
         == channels["call"]
     )
-    assert scalar(db, "SELECT count(*) FROM emulator_conversation v JOIN emulator_cdr c ON c.id = v.object_id "
-                      "WHERE v.channel = 'call'") == channels["call"]  # fmt: skip
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM emulator_conversation v JOIN emulator_cdr c ON c.id = v.object_id "
+            "WHERE v.channel = 'call'",
+        )
+        == channels["call"]
+    )
     sms = db.execute('SELECT type, result, "from", "to", message FROM emulator_sms').fetchall()
     assert {s[0] for s in sms} == {"inbound", "outbound"} and {s[1] for s in sms} == {
         "delivered",

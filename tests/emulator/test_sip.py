@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import dpkt
 import pytest
@@ -94,8 +95,11 @@ def test_start_lines_follow_sip(outcome: str) -> None:
     for m in messages:
         assert re.fullmatch(r"[A-Z]+ sip:\S+ SIP/2\.0|SIP/2\.0 \d{3} [A-Za-z ]+", m.start_line), m.start_line
     reasons = {m.start_line for m in messages if m.start_line.startswith("SIP/2.0")}
-    expected_reason = {"busy": "486 Busy Here", "no_answer": "480 Temporarily Unavailable",
-                       "cancelled": "487 Request Terminated"}.get(outcome)
+    expected_reason = {
+        "busy": "486 Busy Here",
+        "no_answer": "480 Temporarily Unavailable",
+        "cancelled": "487 Request Terminated",
+    }.get(outcome)
     if expected_reason:
         assert f"SIP/2.0 {expected_reason}" in reasons
 
@@ -140,14 +144,15 @@ def test_headers_are_consistent(call: SipCall) -> None:
     # all INVITE-transaction messages share the INVITE's CSeq and branch; CANCEL and non-2xx ACK too
     for m in messages:
         h = headers(m)
-        if h["CSeq"].endswith(("INVITE", "CANCEL")) or (h["CSeq"].endswith("ACK") and call.outcome not in
-                                                         ("answered", "voicemail")):
+        if h["CSeq"].endswith(("INVITE", "CANCEL")) or (
+            h["CSeq"].endswith("ACK") and call.outcome not in ("answered", "voicemail")
+        ):
             assert h["CSeq"].split(" ")[0] == invite_h["CSeq"].split(" ")[0]
             assert h["Via"] == invite_h["Via"]
     # timestamps strictly increase, and the first is the call start
     stamps = [m.timestamp for m in messages]
     assert stamps[0] == call.started_at
-    assert all(a < b for a, b in zip(stamps, stamps[1:]))
+    assert all(a < b for a, b in pairwise(stamps))
 
 
 @pytest.mark.parametrize("outcome", ["answered", "voicemail"])
@@ -196,7 +201,7 @@ def test_trace_round_trips(call: SipCall) -> None:
     assert "\r" not in text and text.endswith("\n--\n")
     blocks = text.split("\n--\n")
     assert blocks[-1] == "" and len(blocks) == len(messages) + 1
-    for block, m in zip(blocks, messages):
+    for block, m in zip(blocks, messages, strict=True):
         first = block.split("\n", 1)[0]
         assert first == (f"{m.timestamp:%Y-%m-%d %H:%M:%S.%f} {m.src_ip}:5060 -> {m.dst_ip}:5060")
     assert parse_trace("") == [] and trace_text([]) == ""
@@ -243,7 +248,7 @@ def test_pcap_parses_with_dpkt(call: SipCall) -> None:
     assert len(packets) == len(messages)
     macs: dict[str, bytes] = {}
     idents = []
-    for (ts, frame), (sec, usec), m in zip(packets, record_times(data), messages):
+    for (ts, frame), (sec, usec), m in zip(packets, record_times(data), messages, strict=True):
         eth = dpkt.ethernet.Ethernet(frame)
         assert eth.type == dpkt.ethernet.ETH_TYPE_IP
         ip = eth.data
@@ -265,14 +270,14 @@ def test_pcap_parses_with_dpkt(call: SipCall) -> None:
         assert macs.setdefault(m.dst_ip, eth.dst) == eth.dst
         idents.append(ip.id)
     assert eth.src != eth.dst
-    assert all(a < b for a, b in zip(idents, idents[1:]))
+    assert all(a < b for a, b in pairwise(idents))
 
 
 def record_times(data: bytes) -> list[tuple[int, int]]:
     """(seconds, microseconds) of every packet record of a little-endian classic pcap."""
     times, offset = [], 24
     while offset < len(data):
-        sec, usec, incl, orig = struct.unpack("<IIII", data[offset:offset + 16])
+        sec, usec, incl, orig = struct.unpack("<IIII", data[offset : offset + 16])
         assert incl == orig
         times.append((sec, usec))
         offset += 16 + incl
@@ -289,14 +294,29 @@ def test_pcap_opens_in_tshark(outcome: str, tmp_path) -> None:
     path = tmp_path / f"{outcome}.pcap"
     path.write_bytes(pcap_bytes(messages))
     result = subprocess.run(
-        [TSHARK, "-r", str(path), "-Y", "sip", "-T", "fields",
-         "-e", "sip.Method", "-e", "sip.Status-Code", "-e", "sip.Call-ID"],
-        capture_output=True, text=True, timeout=120,
+        [
+            TSHARK,
+            "-r",
+            str(path),
+            "-Y",
+            "sip",
+            "-T",
+            "fields",
+            "-e",
+            "sip.Method",
+            "-e",
+            "sip.Status-Code",
+            "-e",
+            "sip.Call-ID",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert len(rows) == len(messages), result.stdout
-    for (method, status, call_id), m in zip(rows, messages):
+    for (method, status, call_id), m in zip(rows, messages, strict=True):
         assert (method or status) == kind(m)
         assert not (method and status)
         assert call_id == call.call_id

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.conftest import SUPERVISOR, point_dashboard_at, sign_in_as
 from voiphistory.accounts import tokens
 from voiphistory.history import capabilities
-from voiphistory.jobs import services as jobs
+from voiphistory.jobs import runner
 from voiphistory.jobs.models import Job
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -42,9 +42,13 @@ def test_deletes_are_offered_while_voipstudio_allows_them(supervisor, emulator):
 
 
 @pytest.mark.parametrize("status", [405, 501, 403, 404])
-def test_a_refused_single_delete_is_told_in_words_remembered_and_stops_the_offer(supervisor, emulator, status):
+def test_a_refused_single_delete_is_told_in_words_remembered_and_stops_the_offer(
+    supervisor, emulator, status
+):
     leg = _leg(emulator)
-    emulator.add_fault(path=r"^/cdrs/[\d,]+$", method="DELETE", status=status)  # 404: the call exists, so no route
+    emulator.add_fault(
+        path=r"^/cdrs/[\d,]+$", method="DELETE", status=status
+    )  # 404: the call exists, so no route
     delete_url = reverse("history:delete", args=["calls", leg["id"]])
 
     html = supervisor.post(delete_url, {"next": CALLS}, **HTMX).content.decode()
@@ -53,7 +57,12 @@ def test_a_refused_single_delete_is_told_in_words_remembered_and_stops_the_offer
 
     emulator.clear_faults()  # remembered: nothing is asked of VoIPstudio again
     table = supervisor.get(CALLS).content.decode()
-    assert REASON in table and "Delete selected" not in table and "matching…" not in table and delete_url not in table
+    assert (
+        REASON in table
+        and "Delete selected" not in table
+        and "matching…" not in table
+        and delete_url not in table
+    )
     assert "Set additional information" in table  # the other call actions stay
     assert REASON in supervisor.get(delete_url).content.decode()
     supervisor.post(delete_url, {"next": CALLS})
@@ -73,17 +82,26 @@ def test_a_bulk_job_that_meets_the_refusal_fails_once_with_the_reason(supervisor
     emulator.add_fault(path=r"^/cdrs/[\d,]+$", method="DELETE", status=405)
     me = emulator.get("/me").json()["data"]
     owner = get_user_model().objects.get(username=f"voipstudio-{me['id']}")
-    job = Job.objects.create(owner=owner, customer_id=me["customer_id"], kind="delete", section="calls", ids=ids,
-                             total=len(ids), sealed_token=tokens.seal(emulator.token(SUPERVISOR)))  # fmt: skip
+    job = Job.objects.create(
+        owner=owner,
+        customer_id=me["customer_id"],
+        kind="delete",
+        section="calls",
+        ids=ids,
+        total=len(ids),
+        sealed_token=tokens.seal(emulator.token(SUPERVISOR)),
+    )
 
-    jobs.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == "failed" and job.message == REASON
     assert job.failed == 0 and not job.failures.exists() and job.deleted == 0  # once, not per call
     assert all(_exists(emulator, id) for id in ids)
     # Known now: the next bulk delete is refused before any job exists.
-    response = supervisor.post(reverse("jobs:start"), {"section": "calls", "action": "delete", "ids": ids[:2], "query": ""}, **HTMX)
+    response = supervisor.post(
+        reverse("jobs:start"), {"section": "calls", "action": "delete", "ids": ids[:2], "query": ""}, **HTMX
+    )
     assert REASON in response.content.decode() and Job.objects.count() == 1
 
 
@@ -107,6 +125,8 @@ def test_the_reference_dialect_refuses_it_and_the_dashboard_stops_offering(
 ):
     supervisor = sign_in_as(client, point_dashboard_at(settings, reference_emulator, tmp_path), SUPERVISOR)
     leg = _leg(reference_emulator)
-    html = supervisor.post(reverse("history:delete", args=["calls", leg["id"]]), {"next": CALLS}, **HTMX).content.decode()
+    html = supervisor.post(
+        reverse("history:delete", args=["calls", leg["id"]]), {"next": CALLS}, **HTMX
+    ).content.decode()
     assert REASON in html and _exists(reference_emulator, leg["id"])
     assert "Delete selected" not in supervisor.get(CALLS).content.decode()

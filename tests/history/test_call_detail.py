@@ -108,7 +108,11 @@ def test_notes_on_the_call_are_shown(supervisor, emulator):
     else:
         pytest.fail("no notes among 200 calls")
     html = supervisor.get(reverse("history:call_detail", args=[cdr["id"]])).content.decode()
-    author, text = (notes[0]["user_name"], notes[0]["note"]) if "note" in notes[0] else (notes[0]["author"], notes[0]["text"])
+    author, text = (
+        (notes[0]["user_name"], notes[0]["note"])
+        if "note" in notes[0]
+        else (notes[0]["author"], notes[0]["text"])
+    )
     assert author in html
     assert escape(text.split("\n")[0]) in html
 
@@ -120,10 +124,10 @@ def test_sip_ladder_draws_one_arrow_per_message_with_the_raw_message_expandable(
     messages = emulator.sip_messages(emulator.get(f"/cdrs/{leg['id']}.trace").text)
     html = supervisor.get(reverse("history:call_detail", args=[leg["id"]])).content.decode()
     ladder = html[html.index('id="ladder"') :]
-    assert 'role="img"' in ladder and "<title id=\"ladder-title\">SIP ladder: 7 messages between" in ladder
+    assert 'role="img"' in ladder and '<title id="ladder-title">SIP ladder: 7 messages between' in ladder
     assert ladder.count('marker-end="url(#ladder-head-') == len(messages) == 7
     assert ladder.count("<details>") == len(messages)
-    for number, message in enumerate(messages, start=1):
+    for number in range(1, len(messages) + 1):
         assert f'href="#sip-{number}-text"' in ladder and f'id="sip-{number}-text"' in ladder
     assert "INVITE sip:" in ladder and "Call-ID: " in ladder  # the raw messages, whole
     labels = re.findall(r'<strong class="sip-label">([^<]+)</strong>', ladder)
@@ -238,9 +242,11 @@ def test_script_in_call_data_is_escaped(client, settings, fresh_emulator, db):
     cdr = fresh_emulator.get("/cdrs", limit=1).json()["data"][0]
     payload = "<script>alert(1)</script>"
     patched = requests.patch(
-        f"{fresh_emulator.api_url}/cdrs", json=[{"id": cdr["id"], "info": payload}],
-        headers={"X-Auth-Token": fresh_emulator.token()}, timeout=10,
-    )  # fmt: skip
+        f"{fresh_emulator.api_url}/cdrs",
+        json=[{"id": cdr["id"], "info": payload}],
+        headers={"X-Auth-Token": fresh_emulator.token()},
+        timeout=10,
+    )
     patched.raise_for_status()
     sign_in_as(client, fresh_emulator, SUPERVISOR)
 

@@ -23,7 +23,11 @@ class Legs:
     def page(self, *, page=1, limit=25, filters=(), sort="id", direction="DESC") -> Page[Cdr]:
         self.asked.append(list(filters))
         tests = {"gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "eq": lambda a, b: a == b}
-        found = [leg for leg in self.legs if all(tests[f.operator](getattr(leg, f.property), f.value) for f in filters)]
+        found = [
+            leg
+            for leg in self.legs
+            if all(tests[f.operator](getattr(leg, f.property), f.value) for f in filters)
+        ]
         found.sort(key=lambda leg: getattr(leg, sort), reverse=direction == "DESC")
         return Page(found[(page - 1) * limit : page * limit], len(found), page, limit)
 
@@ -33,9 +37,19 @@ def chain(first_id: int, start: timedelta, *lengths: int, root: bool = False) ->
     legs, at = [], T0 + start
     for n, length in enumerate(lengths):
         live = first_id * 10 + n
-        legs.append(Cdr(id=first_id + n, calldate=at, duration=length, live_id=live, type="I", destination="in",
-                        disposition="CONNECTED", parent_live_id=live - 1 if n else None,
-                        root_live_id=first_id * 10 if root else None))  # fmt: skip
+        legs.append(
+            Cdr(
+                id=first_id + n,
+                calldate=at,
+                duration=length,
+                live_id=live,
+                type="I",
+                destination="in",
+                disposition="CONNECTED",
+                parent_live_id=live - 1 if n else None,
+                root_live_id=first_id * 10 if root else None,
+            )
+        )
         at += timedelta(seconds=10)
     return legs
 
@@ -46,7 +60,9 @@ def small_pages(monkeypatch):
 
 
 def test_a_call_going_on_past_the_window_end_is_read_whole():
-    legs = Legs([*chain(1, timedelta(minutes=59, seconds=50), 600, 590, 580), *chain(10, timedelta(minutes=70), 30)])
+    legs = Legs(
+        [*chain(1, timedelta(minutes=59, seconds=50), 600, 590, 580), *chain(10, timedelta(minutes=70), 30)]
+    )
     [call] = call_window.calls_between(legs, start=T0, end=T0 + timedelta(hours=1))
     assert [leg.id for leg in call.legs] == [1, 2, 3] and call.duration == 600
 

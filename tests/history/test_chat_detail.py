@@ -20,7 +20,9 @@ def _where(**conditions) -> str:
 def _closed_chat(emulator) -> dict:
     """A seeded chat an operator answered (closed), with a visitor who gave their details."""
     closed = emulator.code("state", "closed")
-    for chat in emulator.get("/chats", limit=50, sort="id", dir="ASC", filter=_where(state=closed)).json()["data"]:
+    for chat in emulator.get("/chats", limit=50, sort="id", dir="ASC", filter=_where(state=closed)).json()[
+        "data"
+    ]:
         if chat["visitor_email"] and chat["operator_id"]:
             return chat
     pytest.fail("no answered chat with a known visitor")
@@ -45,8 +47,15 @@ def test_chat_page_shows_visitor_operator_timing_state_and_conversation(supervis
 
     assert response.status_code == 200
     html = response.content.decode()
-    for value in (chat["visitor_name"], chat["visitor_email"], chat["visitor_city"], chat["visitor_country"],
-                  chat["visitor_ip"], chat["visitor_ua"], chat["visitor_referer"]):  # fmt: skip
+    for value in (
+        chat["visitor_name"],
+        chat["visitor_email"],
+        chat["visitor_city"],
+        chat["visitor_country"],
+        chat["visitor_ip"],
+        chat["visitor_ua"],
+        chat["visitor_referer"],
+    ):
         assert escape(value) in html
     assert f"{operator['first_name']} {operator['last_name']}" in html
     assert "Closed" in html
@@ -112,7 +121,7 @@ def test_upstream_failure_shows_an_error_with_retry(supervisor, emulator, chat):
     response = supervisor.get(url)
     page = response.content.decode()
     # The chat's own fields still show; the conversation panel says what failed, with a retry.
-    assert response.status_code == 200 and "<h2 id=\"visitor-heading\">Visitor</h2>" in page
+    assert response.status_code == 200 and '<h2 id="visitor-heading">Visitor</h2>' in page
     conversation = page.split('id="messages"', 1)[1]
     assert "VoIPstudio could not answer" in conversation and f'hx-get="{url}?part=messages"' in conversation
     fragment = supervisor.get(url + "?part=messages", **HTMX)

@@ -36,7 +36,9 @@ def test_twenty_concurrent_saves_keep_every_edit_and_a_consistent_history(settin
     original = fresh_emulator.get("/monitors", limit=1, filter=analysed).json()["data"][0]
     rid = original["id"]
     clients = [sign_in_as(Client(), fresh_emulator, SUPERVISOR) for _ in range(SAVERS)]
-    forms = [opened_form(clients[i], rid, **_changes(i)) for i in range(SAVERS)]  # all opened before anyone saves
+    forms = [
+        opened_form(clients[i], rid, **_changes(i)) for i in range(SAVERS)
+    ]  # all opened before anyone saves
     start = threading.Barrier(SAVERS)
     outcomes: dict[int, list[str]] = {}
     errors: list[BaseException] = []
@@ -74,7 +76,12 @@ def test_twenty_concurrent_saves_keep_every_edit_and_a_consistent_history(settin
     for name in ("summary", "transcript", "cx_score"):
         value = original[name]
         for edit in (e for e in edits if name in e.after):
-            assert edit.before[name] == value, (name, edit.pk, edit.before[name], value)  # a chain, link by link
+            assert edit.before[name] == value, (
+                name,
+                edit.pk,
+                edit.before[name],
+                value,
+            )  # a chain, link by link
             value = edit.after[name]
         assert value == upstream[name], name  # ... that ends at what VoIPstudio holds
     # Different fields both survive: the last CX score saved and the last summary saved are both there.

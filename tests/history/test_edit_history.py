@@ -29,7 +29,10 @@ def test_an_edit_keeps_the_previous_text_who_and_when_and_shows_a_readable_diff(
     supervisor = sign_in_as(client, fresh, SUPERVISOR)
     recording = a_recording(fresh)
     summary = "Customer asked for a refund; agent agreed to call back tomorrow."
-    response = supervisor.post(f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"], summary=summary, cx_score=91))
+    response = supervisor.post(
+        f"/recordings/{recording['id']}/edit/",
+        opened_form(supervisor, recording["id"], summary=summary, cx_score=91),
+    )
     assert response.status_code == 302
     [edit] = RecordingEdit.objects.filter(recording_id=recording["id"])
     assert edit.before == {"summary": recording["summary"], "cx_score": recording["cx_score"]}
@@ -46,13 +49,19 @@ def test_saving_without_changes_adds_no_history(client, fresh):
     recording = a_recording(fresh)
     supervisor.post(f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"]))
     assert not RecordingEdit.objects.exists()
-    assert "as VoIPstudio's AI wrote it" in supervisor.get(f"/recordings/{recording['id']}/history/").content.decode()
+    assert (
+        "as VoIPstudio's AI wrote it"
+        in supervisor.get(f"/recordings/{recording['id']}/history/").content.decode()
+    )
 
 
 def test_one_click_revert_puts_the_old_text_back_and_is_itself_in_the_history(client, fresh):
     supervisor = sign_in_as(client, fresh, SUPERVISOR)
     recording = a_recording(fresh)
-    supervisor.post(f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"], summary="Wrong.", sentiment=0))
+    supervisor.post(
+        f"/recordings/{recording['id']}/edit/",
+        opened_form(supervisor, recording["id"], summary="Wrong.", sentiment=0),
+    )
     edit = RecordingEdit.objects.get()
     assert supervisor.get(f"/recordings/{recording['id']}/history/{edit.pk}/revert/").status_code == 405
     response = supervisor.post(f"/recordings/{recording['id']}/history/{edit.pk}/revert/", **HTMX)
@@ -68,7 +77,9 @@ def test_revert_needs_csrf_and_a_writer_and_the_same_customer(client, fresh, db)
 
     supervisor = sign_in_as(client, fresh, SUPERVISOR)
     recording = a_recording(fresh)
-    supervisor.post(f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"], summary="Changed."))
+    supervisor.post(
+        f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"], summary="Changed.")
+    )
     edit = RecordingEdit.objects.get()
     url = f"/recordings/{recording['id']}/history/{edit.pk}/revert/"
     strict = sign_in_as(Client(enforce_csrf_checks=True), fresh, SUPERVISOR)
@@ -84,7 +95,11 @@ def test_revert_needs_csrf_and_a_writer_and_the_same_customer(client, fresh, db)
 def test_the_recordings_table_marks_a_corrected_recording_as_edited_by_a_person(client, fresh):
     supervisor = sign_in_as(client, fresh, SUPERVISOR)
     recording = a_recording(fresh)
-    saved = supervisor.post(f"/recordings/{recording['id']}/edit/", opened_form(supervisor, recording["id"], summary="Checked by a person."), **HTMX)
+    saved = supervisor.post(
+        f"/recordings/{recording['id']}/edit/",
+        opened_form(supervisor, recording["id"], summary="Checked by a person."),
+        **HTMX,
+    )
     assert "Edited by a person" in saved.content.decode()  # the row that comes back after saving
     table = supervisor.get("/recordings/", {"sort": "-when"}, **HTMX).content.decode()
     own = table.split(f'<tbody id="recording-{recording["id"]}"', 1)[1].split("</tbody>", 1)[0]

@@ -92,11 +92,21 @@ def test_busy_call_marks_the_refusal_as_a_failure(traces):
 
 def _call(outcome: str = "answered", **changes) -> SipCall:
     values = dict(
-        call_id="abc@example", started_at=datetime(2024, 5, 6, 9, 15, 2), caller_number="442071234567",
-        caller_name='Zoë "The Boss" <Müller>', callee_number="IVR324", callee_name="Main menu",
-        caller_ip="192.0.2.10", callee_ip="198.51.100.20", caller_ua="Yealink", callee_ua="VoIPstudio PBX",
-        codec="PCMA", ring_seconds=4, talk_seconds=3725, outcome=outcome,
-    )  # fmt: skip
+        call_id="abc@example",
+        started_at=datetime(2024, 5, 6, 9, 15, 2),
+        caller_number="442071234567",
+        caller_name='Zoë "The Boss" <Müller>',
+        callee_number="IVR324",
+        callee_name="Main menu",
+        caller_ip="192.0.2.10",
+        callee_ip="198.51.100.20",
+        caller_ua="Yealink",
+        callee_ua="VoIPstudio PBX",
+        codec="PCMA",
+        ring_seconds=4,
+        talk_seconds=3725,
+        outcome=outcome,
+    )
     return SipCall(**(values | changes))
 
 

@@ -19,15 +19,23 @@ CALLER, PBX = "10.0.0.1", "10.0.0.2"
 
 
 def _sip(start: str, *, call_id: str = "c1@x", body: str = "") -> bytes:
-    headers = [start, f"Via: SIP/2.0/UDP {CALLER}:5060;branch=z9hG4bK1", 'From: "Ann Lee" <sip:441234@x>;tag=1',
-               "To: <sip:IVR324@x>", f"Call-ID: {call_id}", "CSeq: 1 INVITE"]  # fmt: skip
+    headers = [
+        start,
+        f"Via: SIP/2.0/UDP {CALLER}:5060;branch=z9hG4bK1",
+        'From: "Ann Lee" <sip:441234@x>;tag=1',
+        "To: <sip:IVR324@x>",
+        f"Call-ID: {call_id}",
+        "CSeq: 1 INVITE",
+    ]
     if body:
         headers.append("Content-Type: application/sdp")
     headers.append(f"Content-Length: {len(body.encode())}")
     return ("\r\n".join(headers) + "\r\n\r\n" + body).encode()
 
 
-INVITE = _sip("INVITE sip:IVR324@x SIP/2.0", body="v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nm=audio 4000 RTP/AVP 0\r\n")
+INVITE = _sip(
+    "INVITE sip:IVR324@x SIP/2.0", body="v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nm=audio 4000 RTP/AVP 0\r\n"
+)
 RINGING = _sip("SIP/2.0 180 Ringing")
 OK = _sip("SIP/2.0 200 OK")
 
@@ -43,7 +51,9 @@ def _ethernet(ip) -> bytes:
     return bytes(dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, type=kind, data=ip))
 
 
-def _pcap(frames: list[tuple[float, bytes]], linktype: int = dpkt.pcap.DLT_EN10MB, nano: bool = False) -> bytes:
+def _pcap(
+    frames: list[tuple[float, bytes]], linktype: int = dpkt.pcap.DLT_EN10MB, nano: bool = False
+) -> bytes:
     out = io.BytesIO()
     writer = dpkt.pcap.Writer(out, linktype=linktype, nano=nano)
     for offset, frame in frames:
@@ -52,8 +62,11 @@ def _pcap(frames: list[tuple[float, bytes]], linktype: int = dpkt.pcap.DLT_EN10M
 
 
 def _dialog_frames(wrap) -> list[tuple[float, bytes]]:
-    return [(0.0, wrap(_udp4(INVITE, CALLER, PBX))), (0.1, wrap(_udp4(RINGING, PBX, CALLER))),
-            (2.5, wrap(_udp4(OK, PBX, CALLER)))]  # fmt: skip
+    return [
+        (0.0, wrap(_udp4(INVITE, CALLER, PBX))),
+        (0.1, wrap(_udp4(RINGING, PBX, CALLER))),
+        (2.5, wrap(_udp4(OK, PBX, CALLER))),
+    ]
 
 
 def test_ethernet_ipv4_udp_capture_draws_every_sip_message_with_time_and_parties():
@@ -66,13 +79,30 @@ def test_ethernet_ipv4_udp_capture_draws_every_sip_message_with_time_and_parties
 
 
 def test_the_emulators_capture_and_its_trace_draw_the_same_ladder():
-    call = SipCall(call_id="a@b", started_at=datetime(2024, 5, 6, 9, 15, 2), caller_number="442071234567",
-                   caller_name="Zoe", callee_number="IVR324", callee_name="Main menu", caller_ip="192.0.2.10",
-                   callee_ip="198.51.100.20", caller_ua="Yealink", callee_ua="PBX", codec="PCMA", ring_seconds=4,
-                   talk_seconds=30, outcome="answered")  # fmt: skip
-    from_pcap, from_trace = ladder_from_pcap(pcap_bytes(sip_dialog(call))), parse_ladder(trace_text(sip_dialog(call)))
+    call = SipCall(
+        call_id="a@b",
+        started_at=datetime(2024, 5, 6, 9, 15, 2),
+        caller_number="442071234567",
+        caller_name="Zoe",
+        callee_number="IVR324",
+        callee_name="Main menu",
+        caller_ip="192.0.2.10",
+        callee_ip="198.51.100.20",
+        caller_ua="Yealink",
+        callee_ua="PBX",
+        codec="PCMA",
+        ring_seconds=4,
+        talk_seconds=30,
+        outcome="answered",
+    )
+    from_pcap, from_trace = (
+        ladder_from_pcap(pcap_bytes(sip_dialog(call))),
+        parse_ladder(trace_text(sip_dialog(call))),
+    )
     assert len(from_pcap.arrows) == 7
-    assert [(a.label, a.at, a.text) for a in from_pcap.arrows] == [(a.label, a.at, a.text) for a in from_trace.arrows]
+    assert [(a.label, a.at, a.text) for a in from_pcap.arrows] == [
+        (a.label, a.at, a.text) for a in from_trace.arrows
+    ]
 
 
 def test_linux_cooked_capture_and_non_sip_packets_are_skipped():
@@ -89,15 +119,24 @@ def test_raw_ipv6_capture_on_another_port_big_endian_nanoseconds():
     def ip6(payload: bytes, src: str, dst: str) -> bytes:
         udp = dpkt.udp.UDP(sport=5080, dport=5080, data=payload)
         udp.ulen = len(udp)
-        packet = dpkt.ip6.IP6(src=socket.inet_pton(socket.AF_INET6, src), dst=socket.inet_pton(socket.AF_INET6, dst),
-                              nxt=dpkt.ip.IP_PROTO_UDP, hlim=64, data=udp, plen=len(udp))  # fmt: skip
+        packet = dpkt.ip6.IP6(
+            src=socket.inet_pton(socket.AF_INET6, src),
+            dst=socket.inet_pton(socket.AF_INET6, dst),
+            nxt=dpkt.ip.IP_PROTO_UDP,
+            hlim=64,
+            data=udp,
+            plen=len(udp),
+        )
         return bytes(packet)
 
     # dpkt writes little-endian; a big-endian nanosecond file is what some capture tools write.
     header = struct.pack(">IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 101)
     seconds = int(T0.timestamp())
     records = b""
-    for offset_ns, frame in ((0, ip6(INVITE, "2001:db8::1", "2001:db8::2")), (250_000_000, ip6(RINGING, "2001:db8::2", "2001:db8::1"))):
+    for offset_ns, frame in (
+        (0, ip6(INVITE, "2001:db8::1", "2001:db8::2")),
+        (250_000_000, ip6(RINGING, "2001:db8::2", "2001:db8::1")),
+    ):
         records += struct.pack(">IIII", seconds, 123_456_789 + offset_ns, len(frame), len(frame)) + frame
     ladder = ladder_from_pcap(header + records)
     assert [p.address for p in ladder.participants] == ["[2001:db8::1]:5080", "[2001:db8::2]:5080"]
@@ -107,9 +146,16 @@ def test_raw_ipv6_capture_on_another_port_big_endian_nanoseconds():
 
 def test_tcp_segments_are_joined_and_cut_into_messages_by_content_length():
     def tcp(payload: bytes, seq: int, src: str, dst: str) -> bytes:
-        segment = dpkt.tcp.TCP(sport=40000 if src == CALLER else 5060, dport=5060 if src == CALLER else 40000,
-                               seq=seq, flags=dpkt.tcp.TH_ACK | dpkt.tcp.TH_PUSH, data=payload)  # fmt: skip
-        ip = dpkt.ip.IP(src=socket.inet_aton(src), dst=socket.inet_aton(dst), p=dpkt.ip.IP_PROTO_TCP, data=segment)
+        segment = dpkt.tcp.TCP(
+            sport=40000 if src == CALLER else 5060,
+            dport=5060 if src == CALLER else 40000,
+            seq=seq,
+            flags=dpkt.tcp.TH_ACK | dpkt.tcp.TH_PUSH,
+            data=payload,
+        )
+        ip = dpkt.ip.IP(
+            src=socket.inet_aton(src), dst=socket.inet_aton(dst), p=dpkt.ip.IP_PROTO_TCP, data=segment
+        )
         return _ethernet(ip)
 
     half = len(INVITE) // 2

@@ -25,7 +25,7 @@ from tests.overview.conftest import eager  # noqa: F401 (a fixture: Celery compu
 from voiphistory.history import selectors
 from voiphistory.history.catalog import SECTIONS, Section
 from voiphistory.history.dates import DayField
-from voiphistory.history.forms import PAGE_SIZES, ColumnsField, PhoneFragmentField, TableQuery
+from voiphistory.history.filters import PAGE_SIZES, ColumnsField, PhoneFragmentField, TableQuery
 from voiphistory.history.models import SavedView
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "table"}
@@ -106,7 +106,9 @@ def query_for(section: Section, users: dict[int, str]) -> dict[str, list[str]]:
         elif isinstance(field, DayField):
             value = [(today - timedelta(days=20 if name == "start" else 1)).isoformat()]
         elif isinstance(field, forms.DateTimeField):  # an hour within those days
-            value = [f"{(today - timedelta(days=2)).isoformat()}T{'09:00' if name.startswith('from') else '10:00'}"]
+            value = [
+                f"{(today - timedelta(days=2)).isoformat()}T{'09:00' if name.startswith('from') else '10:00'}"
+            ]
         elif isinstance(field, PhoneFragmentField):
             value = ["0121 179" if name == "from_number" else "+44 20 3846"]
         elif isinstance(field, ColumnsField):
@@ -150,7 +152,12 @@ def every_part_renders(monkeypatch):
 
     def broad(*, client, section, query):
         wide = QueryDict(mutable=True)
-        for name in ("sort", "size", "cols", *(n for n, f in query.fields.items() if isinstance(f, forms.BooleanField))):
+        for name in (
+            "sort",
+            "size",
+            "cols",
+            *(n for n, f in query.fields.items() if isinstance(f, forms.BooleanField)),
+        ):
             wide.setlist(name, query.data.getlist(name))
         wide["preset"] = "7d"
         broad_query = TableQuery(section, wide, users={})
@@ -162,7 +169,9 @@ def every_part_renders(monkeypatch):
     monkeypatch.setattr(selectors, "table_page", broad)
 
 
-def assert_keeps(asked: dict[str, list[str]], got: dict[str, list[str]], *, changed: set[str], where: str) -> None:
+def assert_keeps(
+    asked: dict[str, list[str]], got: dict[str, list[str]], *, changed: set[str], where: str
+) -> None:
     kept = {name: values for name, values in asked.items() if name not in changed}
     assert {name: got.get(name) for name in kept} == kept, where
     assert not (set(got) - set(asked) - changed), f"{where}: unexpected {set(got) - set(asked) - changed}"
@@ -171,7 +180,7 @@ def assert_keeps(asked: dict[str, list[str]], got: dict[str, list[str]], *, chan
 def check_table_links(section: Section, elements, asked: dict[str, list[str]], path: str) -> int:
     """Every state-carrying element of the table: the number found (so a test can't pass on none)."""
     found = 0
-    for tag, element, owner in elements:
+    for tag, element, _owner in elements:
         for attribute in ("href", "hx-get"):
             url = element.get(attribute, "")
             if not url.startswith("?") and urlsplit(url).path != path and "next=" not in url:
@@ -192,7 +201,12 @@ def check_table_links(section: Section, elements, asked: dict[str, list[str]], p
         if tag == "input" and name in ("query", "next") and value:
             got = query_of(value) if name == "next" else parse_qs(value)
             # Jobs and saved views act on the whole query; a saved view drops the page when it saves.
-            assert_keeps(asked, got, changed=set() if name == "next" else {"page"}, where=f"{section.slug} {name}={value}")
+            assert_keeps(
+                asked,
+                got,
+                changed=set() if name == "next" else {"page"},
+                where=f"{section.slug} {name}={value}",
+            )
             found += 1
     return found
 
@@ -210,7 +224,9 @@ def test_every_link_and_form_of_a_filtered_table_keeps_every_filter(supervisor, 
     assert_keeps(asked, sent, changed={"page"}, where=f"{section.slug} #filters")
     # Another page size: htmx sends the select's new value with the filter form (hx-include), the
     # select counted once; nothing else may send a size that outvotes it.
-    size, size_owner = next((e, owner) for tag, e, owner in elements if tag == "select" and e.get("name") == "size")
+    size, size_owner = next(
+        (e, owner) for tag, e, owner in elements if tag == "select" and e.get("name") == "size"
+    )
     assert size["hx-include"] == "#filters" and size["hx-get"] == path
     assert any("selected" in o and o["value"] == asked["size"][0] for o in size["options"])
     other = next(o["value"] for o in size["options"] if o["value"] != asked["size"][0])
@@ -221,7 +237,11 @@ def test_every_link_and_form_of_a_filtered_table_keeps_every_filter(supervisor, 
     assert_keeps(asked, resized, changed={"size", "page"}, where=f"{section.slug} page size")
     assert check_table_links(section, elements, asked, path) >= 6  # sort headers, pager, jobs, reload…
     # Saving the view, as htmx posts it (the filter form included): it opens on the same filters.
-    posted = {**form_data(elements, "filters"), "name": f"All of {section.slug}", "query": _querydict(asked).urlencode()}
+    posted = {
+        **form_data(elements, "filters"),
+        "name": f"All of {section.slug}",
+        "query": _querydict(asked).urlencode(),
+    }
     saved = supervisor.post(f"/{section.slug}/save-view/", posted)
     assert saved.status_code in (200, 302)
     view = SavedView.objects.get(name=f"All of {section.slug}")
@@ -238,24 +258,41 @@ def test_every_link_and_form_of_a_filtered_table_keeps_every_filter(supervisor, 
 
 def users_offered(elements) -> dict[int, str]:
     """The people the unfiltered page's User/Operator filters offer (the form's choices)."""
-    return {int(o["value"]): o["value"] for tag, e, _ in elements if tag == "select" and e.get("name") in ("user", "operator")
-            for o in e.get("options", []) if o.get("value")}  # fmt: skip
+    return {
+        int(o["value"]): o["value"]
+        for tag, e, _ in elements
+        if tag == "select" and e.get("name") in ("user", "operator")
+        for o in e.get("options", [])
+        if o.get("value")
+    }
 
 
 def test_the_broken_link_shape_would_fail_this_test():
     """The check itself: "??preset=…" (the old bug) loses the first filter and is caught."""
     asked = {"preset": ["yesterday"], "call_type": ["M"], "sort": ["-duration"], "page": ["2"]}
     with pytest.raises(AssertionError):
-        assert_keeps(asked, query_of("??preset=yesterday&call_type=M&sort=-duration&page=3"), changed={"page"}, where="")
-    assert_keeps(asked, query_of("?preset=yesterday&call_type=M&sort=-duration&page=3"), changed={"page"}, where="")
+        assert_keeps(
+            asked,
+            query_of("??preset=yesterday&call_type=M&sort=-duration&page=3"),
+            changed={"page"},
+            where="",
+        )
+    assert_keeps(
+        asked, query_of("?preset=yesterday&call_type=M&sort=-duration&page=3"), changed={"page"}, where=""
+    )
 
 
 # --- The audit log's and the follow-up list's pagers ------------------------------------------------
 
 
 def check_pager(html: str, asked: dict[str, list[str]], *, export: str = "") -> None:
-    links = [(e.get("rel", ""), e.get(attribute, "")) for tag, e, _ in parse(html) if tag == "a"
-             for attribute in ("href", "hx-get") if e.get(attribute, "").startswith(("?", export or "?"))]  # fmt: skip
+    links = [
+        (e.get("rel", ""), e.get(attribute, ""))
+        for tag, e, _ in parse(html)
+        if tag == "a"
+        for attribute in ("href", "hx-get")
+        if e.get(attribute, "").startswith(("?", export or "?"))
+    ]
     assert {rel for rel, _ in links} >= {"prev", "next"}, links
     for rel, url in links:
         assert_keeps(asked, query_of(url), changed={"page"}, where=url)
@@ -270,11 +307,20 @@ def test_the_audit_pager_and_export_keep_the_filters(supervisor):
 
     customer = supervisor.session["voipstudio"]["account"]["customer_id"]
     yesterday = timezone.now() - timedelta(days=1)
-    AuditEvent.objects.bulk_create([AuditEvent(customer_id=customer, action=Action.LISTEN, email="pat@example.com",
-                                               created_at=yesterday) for _ in range(120)])  # fmt: skip
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                customer_id=customer, action=Action.LISTEN, email="pat@example.com", created_at=yesterday
+            )
+            for _ in range(120)
+        ]
+    )
     day = timezone.localdate(yesterday).isoformat()
     asked = {"user": ["pat@"], "action": [Action.LISTEN.value], "start": [day], "end": [day], "page": ["2"]}
-    for response in (supervisor.get("/audit/", _querydict(asked)), supervisor.get("/audit/", _querydict(asked), **HTMX)):
+    for response in (
+        supervisor.get("/audit/", _querydict(asked)),
+        supervisor.get("/audit/", _querydict(asked), **HTMX),
+    ):
         html = response.content.decode()
         assert "51–100 of 120 events" in html
         check_pager(html, asked, export="/audit/export.csv")
@@ -285,8 +331,10 @@ def test_the_follow_up_pager_keeps_the_period_and_status(supervisor, eager, monk
 
     monkeypatch.setattr(views, "FOLLOW_UPS_PER_PAGE", 5)  # a week of calls nobody returned is a few pages
     asked = {"period": ["7d"], "status": ["not_returned"], "page": ["2"]}
-    for response in (supervisor.get("/overview/missed/", _querydict(asked)),
-                     supervisor.get("/overview/missed/", _querydict(asked), **HTMX)):  # fmt: skip
+    for response in (
+        supervisor.get("/overview/missed/", _querydict(asked)),
+        supervisor.get("/overview/missed/", _querydict(asked), **HTMX),
+    ):
         html = response.content.decode()
         assert "Not returned" in html and "Called back" not in html.split("<tbody>", 1)[1]
         check_pager(html, asked)
@@ -294,9 +342,11 @@ def test_the_follow_up_pager_keeps_the_period_and_status(supervisor, eager, monk
 
 def test_a_hidden_page_size_beside_the_select_would_be_caught():
     """The other old bug: a hidden ``size`` in the filter form outvoted the page-size select."""
-    old = parse('<form id="filters"></form><input type="hidden" name="size" value="25" form="filters">'
-                '<select id="page-size" name="size" hx-include="#filters"><option value="25" selected>25</option>'
-                '<option value="50">50</option></select>')  # fmt: skip
+    old = parse(
+        '<form id="filters"></form><input type="hidden" name="size" value="25" form="filters">'
+        '<select id="page-size" name="size" hx-include="#filters"><option value="25" selected>25</option>'
+        '<option value="50">50</option></select>'
+    )
     resized = form_data(old, "filters", picked={"page-size": "50"})
     resized.setdefault("size", []).append("50")  # the select is not in the form: htmx adds its value
     assert resized["size"] == ["25", "50"]  # what the check refuses

@@ -21,13 +21,10 @@ from django.utils import timezone
 
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.history import audio_cache
-from voiphistory.history.views.audio import (
-    RangeNotSatisfiable,
-    attachment_header,
-    download_name,
-    requested_range,
-)
+from voiphistory.history.download_names import download_name
+from voiphistory.ops.downloads import attachment_header
 from voiphistory.voipstudio import Monitor, Unavailable, VoiceMessage
+from voiphistory.web.ranges import RangeNotSatisfiable, requested_range
 
 MP3 = "audio/mpeg"
 
@@ -183,9 +180,11 @@ def test_voipstudio_rate_limiting_is_a_502_that_says_when_to_retry(supervisor, d
 
 def test_a_file_cached_for_another_customer_is_never_served(supervisor, monitor, monitor_mp3):
     other = audio_cache.cache_path(
-        settings.AUDIO_CACHE_DIR, customer_id=supervisor.session["voipstudio"]["account"]["customer_id"] + 1,
-        kind="monitors", id=monitor["id"],
-    )  # fmt: skip
+        settings.AUDIO_CACHE_DIR,
+        customer_id=supervisor.session["voipstudio"]["account"]["customer_id"] + 1,
+        kind="monitors",
+        id=monitor["id"],
+    )
     other.parent.mkdir(parents=True)
     other.write_bytes(b"another customer's recording")
     assert body(supervisor.get(audio_url(monitor))) == monitor_mp3
@@ -197,8 +196,15 @@ def test_cache_paths_are_namespaced_by_customer_and_kind(tmp_path):
     assert path == tmp_path / "100234" / "monitors" / "7.mp3"
     assert audio_cache.cache_path(tmp_path, customer_id=100235, kind="monitors", id=7) != path
     assert audio_cache.cache_path(tmp_path, customer_id=100234, kind="voicemessages", id=7) != path
-    for bad in ({"customer_id": 0}, {"customer_id": "100234"}, {"customer_id": True}, {"id": -1},
-                {"id": "../../100235/monitors/7"}, {"kind": "../100235"}, {"kind": "cdrs"}):  # fmt: skip
+    for bad in (
+        {"customer_id": 0},
+        {"customer_id": "100234"},
+        {"customer_id": True},
+        {"id": -1},
+        {"id": "../../100235/monitors/7"},
+        {"kind": "../100235"},
+        {"kind": "cdrs"},
+    ):
         with pytest.raises(ValueError):
             audio_cache.cache_path(tmp_path, **{"customer_id": 100234, "kind": "monitors", "id": 7, **bad})
 
@@ -322,18 +328,39 @@ def test_a_download_is_named_after_the_call_in_the_users_time_zone(supervisor, m
 
 
 def test_recording_and_voicemail_names_read_well():
-    inbound = Monitor.from_api({
-        "id": 1, "timestamp": "2026-11-27 10:32:00", "src": "447700900123", "src_id": "contact:5",
-        "src_name": "Jane Doe", "dst": "10020", "dst_id": "10020", "dst_name": "Lucas Martin",
-    })  # fmt: skip
-    outbound = Monitor.from_api({
-        "id": 2, "timestamp": "2026-11-27 10:32:00", "src": "44203846719", "src_id": "10023",
-        "src_name": "Niamh Gallagher", "dst": "447700900123", "dst_id": "", "dst_name": "",
-    })  # fmt: skip
-    voicemail = VoiceMessage.from_api({
-        "id": 3, "origtime": "2026-11-27 10:32:00", "folder": 1, "caller": "447700900123",
-        "callerid": '"Zoë Brontë" <447700900123>',
-    })  # fmt: skip
+    inbound = Monitor.from_api(
+        {
+            "id": 1,
+            "timestamp": "2026-11-27 10:32:00",
+            "src": "447700900123",
+            "src_id": "contact:5",
+            "src_name": "Jane Doe",
+            "dst": "10020",
+            "dst_id": "10020",
+            "dst_name": "Lucas Martin",
+        }
+    )
+    outbound = Monitor.from_api(
+        {
+            "id": 2,
+            "timestamp": "2026-11-27 10:32:00",
+            "src": "44203846719",
+            "src_id": "10023",
+            "src_name": "Niamh Gallagher",
+            "dst": "447700900123",
+            "dst_id": "",
+            "dst_name": "",
+        }
+    )
+    voicemail = VoiceMessage.from_api(
+        {
+            "id": 3,
+            "origtime": "2026-11-27 10:32:00",
+            "folder": 1,
+            "caller": "447700900123",
+            "callerid": '"Zoë Brontë" <447700900123>',
+        }
+    )
     anonymous = VoiceMessage.from_api({"id": 4, "origtime": "2026-11-27 10:32:00", "folder": 1, "caller": ""})
     with timezone.override(zoneinfo.ZoneInfo("Europe/London")):
         assert download_name(inbound) == "recording 2026-11-27 1032 Jane Doe +44 7700 900123.mp3"

@@ -3,9 +3,8 @@ streamed through the dashboard; and the call page's ladder drawn from the captur
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 
 import dpkt
 import pytest
@@ -48,7 +47,11 @@ def test_media_session_fragment_and_ladder_fragment_for_htmx(supervisor, msdr):
     page = supervisor.get(url, **HTMX).content.decode()
     assert page.lstrip().startswith('<div id="media-session"') and "<html" not in page and "<svg" in page
     ladder = supervisor.get(f"{url}?part=ladder", **HTMX).content.decode()
-    assert ladder.lstrip().startswith('<section id="ladder"') and "<svg" in ladder and "Media session record" not in ladder
+    assert (
+        ladder.lstrip().startswith('<section id="ladder"')
+        and "<svg" in ladder
+        and "Media session record" not in ladder
+    )
 
 
 def test_media_sessions_table_rows_link_to_their_page(supervisor, msdr):
@@ -75,16 +78,23 @@ def test_upstream_failure_is_an_error_panel_with_retry_never_a_500(supervisor, e
 
 @pytest.mark.parametrize(
     ("name", "file", "content_type"),
-    [("msdr_pcap", "pcap", "application/vnd.tcpdump.pcap"), ("msdr_trace", "trace", "text/plain; charset=utf-8")],
+    [
+        ("msdr_pcap", "pcap", "application/vnd.tcpdump.pcap"),
+        ("msdr_trace", "trace", "text/plain; charset=utf-8"),
+    ],
 )
-def test_capture_downloads_stream_through_with_a_safe_name_and_no_token(supervisor, emulator, msdr, name, file, content_type):
+def test_capture_downloads_stream_through_with_a_safe_name_and_no_token(
+    supervisor, emulator, msdr, name, file, content_type
+):
     response = supervisor.get(reverse(f"history:{name}", args=[msdr["id"]]))
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert response.status_code == 200 and response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'attachment; filename="media-session-{msdr["id"]}.{file}"'
     assert emulator.token(SUPERVISOR).encode() not in body and "X-Auth-Token" not in str(response.headers)
     if file == "pcap":
-        assert len(list(dpkt.pcap.Reader(io.BytesIO(body)))) == len(emulator.sip_messages(emulator.get(f"/msdrs/{msdr['id']}.trace").text))
+        assert len(list(dpkt.pcap.Reader(io.BytesIO(body)))) == len(
+            emulator.sip_messages(emulator.get(f"/msdrs/{msdr['id']}.trace").text)
+        )
     else:
         assert body.decode() == emulator.get(f"/msdrs/{msdr['id']}.trace").text
 

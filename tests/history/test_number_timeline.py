@@ -28,12 +28,19 @@ def test_a_numbers_page_lists_its_calls_voicemail_recordings_and_sms_newest_firs
     assert {"calls", "voicemail"} <= set(kinds)
     times = re.findall(r'<li class="entry[^"]*" data-kind="\w+">\s*<time datetime="([^"]+)"', body)
     assert times == sorted(times, reverse=True)
-    sms = dashboard.get("/sms", limit=1, filter=json.dumps([{"property": "from", "operator": "eq", "value": number}]))
+    sms = dashboard.get(
+        "/sms", limit=1, filter=json.dumps([{"property": "from", "operator": "eq", "value": number}])
+    )
     if sms.status_code == 404:  # the reference profile has no GET /sms: the timeline cannot list any
         assert dashboard.profile == "reference" and "sms" not in kinds
     elif sms.json()["total"]:
         assert "sms" in kinds
-    flt = json.dumps([{"property": "src", "operator": "eq", "value": number}, {"property": "is_root", "operator": "eq", "value": True}])
+    flt = json.dumps(
+        [
+            {"property": "src", "operator": "eq", "value": number},
+            {"property": "is_root", "operator": "eq", "value": True},
+        ]
+    )
     first_legs = dashboard.get("/cdrs", limit=1, filter=flt).json()["total"]
     assert kinds.count("calls") >= min(first_legs, 100)  # each inbound call once, not once per leg
 

@@ -13,13 +13,20 @@ import phonenumbers
 import pytest
 
 from voiphistory.history.catalog import BY_SLUG
-from voiphistory.history.forms import TableQuery
+from voiphistory.history.filters import TableQuery
 from voiphistory.overview.followup import normalise_number
 from voiphistory.voipstudio import Filter
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "table"}
-WAYS = ["0121 179 4264", "+44 121 179 4264", "0044 121 1794264", "(0121) 179-4264", "441211794264",
-        "+44 (0)121 179 4264", "0121-179-4264"]  # fmt: skip
+WAYS = [
+    "0121 179 4264",
+    "+44 121 179 4264",
+    "0044 121 1794264",
+    "(0121) 179-4264",
+    "441211794264",
+    "+44 (0)121 179 4264",
+    "0121-179-4264",
+]
 
 
 def cleaned(slug: str, **params) -> dict:
@@ -36,8 +43,15 @@ def test_every_way_of_writing_a_number_filters_on_the_apis_digits(written):
     assert form.is_valid() and Filter("src", "like", "441211794264") in form.api_filters()
 
 
-@pytest.mark.parametrize(("written", "digits"), [("0121 179", "44121179"), ("+44 20 3846", "44203846"),
-                                                 ("7700900", "7700900"), ("(0)7700-900", "447700900")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("written", "digits"),
+    [
+        ("0121 179", "44121179"),
+        ("+44 20 3846", "44203846"),
+        ("7700900", "7700900"),
+        ("(0)7700-900", "447700900"),
+    ],
+)
 def test_part_of_a_number_is_matched_as_the_api_writes_that_part(written, digits):
     assert cleaned("recordings", from_number=written)["from_number"] == digits
 
@@ -77,12 +91,20 @@ def test_the_follow_up_and_the_filters_share_one_normalisation():
 def busiest_uk_number(emulator, call_type: str, field: str) -> str:
     """The UK number with the most recent calls of a type in the demo data (E.164 digits, as the API
     has it)."""
-    flt = json.dumps([{"property": "type", "operator": "eq", "value": call_type},
-                      {"property": field, "operator": "like", "value": "44"}])  # fmt: skip
+    flt = json.dumps(
+        [
+            {"property": "type", "operator": "eq", "value": call_type},
+            {"property": field, "operator": "like", "value": "44"},
+        ]
+    )
     counts: dict[str, int] = {}
     for cdr in emulator.get("/cdrs", limit=1000, filter=flt).json()["data"]:
         number = cdr[field]
-        if number.startswith("44") and len(number) == 12 and phonenumbers.is_valid_number(phonenumbers.parse(f"+{number}")):
+        if (
+            number.startswith("44")
+            and len(number) == 12
+            and phonenumbers.is_valid_number(phonenumbers.parse(f"+{number}"))
+        ):
             counts[number] = counts.get(number, 0) + 1
     return max(counts, key=counts.get)
 
@@ -101,16 +123,24 @@ def rows(html: str) -> tuple[str, list[str]]:
     return caption.group(1), sorted(set(re.findall(r'href="/calls/(\d+)/"', html)))
 
 
-@pytest.mark.parametrize(("name", "call_type", "field"), [
-    ("from_number", "I", "src"), ("q", "I", "src"), ("to_number", "O", "dst"),
-])  # fmt: skip
-def test_a_national_number_finds_exactly_the_rows_the_international_one_finds(supervisor, dashboard, name, call_type,
-                                                                              field):  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "call_type", "field"),
+    [
+        ("from_number", "I", "src"),
+        ("q", "I", "src"),
+        ("to_number", "O", "dst"),
+    ],
+)
+def test_a_national_number_finds_exactly_the_rows_the_international_one_finds(
+    supervisor, dashboard, name, call_type, field
+):
     number = busiest_uk_number(dashboard, call_type, field)
     found = []
     for written in written_ways(number):
-        for response in (supervisor.get("/calls/", {name: written, "preset": "30d"}),
-                         supervisor.get("/calls/", {name: written, "preset": "30d"}, **HTMX)):  # fmt: skip
+        for response in (
+            supervisor.get("/calls/", {name: written, "preset": "30d"}),
+            supervisor.get("/calls/", {name: written, "preset": "30d"}, **HTMX),
+        ):
             assert response.status_code == 200
             found.append(rows(response.content.decode()))
     assert found[0][1], f"no calls with {number} in 30 days"

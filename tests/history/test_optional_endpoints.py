@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from voiphistory.accounts.upstream import api_client
-from voiphistory.overview.services import overview_compute
+from voiphistory.overview.refresh import overview_compute
 from voiphistory.overview.stats import period_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -89,13 +89,17 @@ def test_a_cache_that_is_down_only_means_asking_again(supervisor, emulator, monk
 @pytest.mark.default_profile
 def test_call_detail_and_recording_editor_do_not_need_user_names(supervisor, emulator):
     refuse(emulator, "^/users$")
-    cdr = emulator.get("/cdrs", limit=1, filter=_where(type="O"), sort="calldate", dir="DESC").json()["data"][0]
+    cdr = emulator.get("/cdrs", limit=1, filter=_where(type="O"), sort="calldate", dir="DESC").json()["data"][
+        0
+    ]
     for headers in ({}, HTMX):
         response = supervisor.get(f"/calls/{cdr['id']}/", **headers)
         html = response.content.decode()
         assert response.status_code == 200 and "not found" not in html.lower()
         if cdr["user_id"]:
-            assert re.search(r'id="field-user_id"[^>]*>\s*(User \d+|[^<]+) <code>#' + str(cdr["user_id"]), html)
+            assert re.search(
+                r'id="field-user_id"[^>]*>\s*(User \d+|[^<]+) <code>#' + str(cdr["user_id"]), html
+            )
     monitor = emulator.get("/monitors", limit=1).json()["data"][0]
     for headers in ({}, HTMX):
         response = supervisor.get(f"/recordings/{monitor['id']}/edit/", **headers)
@@ -141,7 +145,9 @@ def test_reference_dialect_pages_say_what_is_unavailable(reference_supervisor, r
     chat = reference_emulator.get("/chats", limit=1, sort="id").json()["data"][0]
     chat_page = reference_supervisor.get(reverse("history:chat_detail", args=[chat["id"]])).content.decode()
     assert CHATS_MISSING in chat_page
-    number = reference_emulator.get("/voicemessages", limit=1, sort="origtime", dir="DESC").json()["data"][0]["caller"]
+    number = reference_emulator.get("/voicemessages", limit=1, sort="origtime", dir="DESC").json()["data"][0][
+        "caller"
+    ]
     timeline = reference_supervisor.get(f"/numbers/{number}/")
     assert timeline.status_code == 200 and SMS_MISSING in timeline.content.decode()
 
@@ -149,7 +155,9 @@ def test_reference_dialect_pages_say_what_is_unavailable(reference_supervisor, r
 @pytest.mark.default_profile
 def test_without_user_names_the_user_filter_takes_an_id(supervisor, emulator):
     refuse(emulator, "^/users$")
-    cdr = emulator.get("/cdrs", limit=1, filter=_where(type="O"), sort="calldate", dir="DESC").json()["data"][0]
+    cdr = emulator.get("/cdrs", limit=1, filter=_where(type="O"), sort="calldate", dir="DESC").json()["data"][
+        0
+    ]
     total = emulator.get("/cdrs", limit=1, filter=_where(user_id=cdr["user_id"])).json()["total"]
     html = supervisor.get("/calls/", {"user": cdr["user_id"], "legs": "1"}, **HTMX).content.decode()
     assert "Some filters need fixing" not in html and f"of {total:,} call legs" in html
@@ -162,6 +170,8 @@ def test_the_overview_is_computed_without_user_names(dashboard, emulator):
     refuse(emulator, "^/users$")
     now = timezone.now()
     client = api_client(emulator.token())
-    overview = overview_compute(client=client, customer_id=1, period=period_of("7d", zone="UTC", now=now), now=now)
+    overview = overview_compute(
+        client=client, customer_id=1, period=period_of("7d", zone="UTC", now=now), now=now
+    )
     assert overview.calls and overview.users
     assert {user.name for user in overview.users} == {f"User {user.user_id}" for user in overview.users}

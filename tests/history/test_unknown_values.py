@@ -45,12 +45,16 @@ def _where(**conditions) -> str:
     return json.dumps([{"property": k, "operator": "eq", "value": v} for k, v in conditions.items()])
 
 
-def test_unconfigured_folders_show_raw_and_the_voicemail_page_renders(reference_supervisor, reference_emulator, caplog):
+def test_unconfigured_folders_show_raw_and_the_voicemail_page_renders(
+    reference_supervisor, reference_emulator, caplog
+):
     inbox = reference_emulator.get("/voicemessages", limit=5, filter=_where(folder=0)).json()["data"]
     assert inbox, "the reference dialect files new voicemail in folder 0"
     with caplog.at_level(logging.WARNING, logger="voiphistory.voipstudio"):
         for headers in ({}, HTMX):
-            response = reference_supervisor.get("/voicemail/", {"preset": "custom", "start": "2000-01-01"}, **headers)
+            response = reference_supervisor.get(
+                "/voicemail/", {"preset": "custom", "start": "2000-01-01"}, **headers
+            )
             html = response.content.decode()
             assert response.status_code == 200 and "malformed" not in html
             assert RAW_CELL.format(0) in html and html.count("<tr") > 5
@@ -60,14 +64,19 @@ def test_unconfigured_folders_show_raw_and_the_voicemail_page_renders(reference_
     assert len(logged) == 1  # once, not once per row or per page
 
 
-def test_configured_folders_label_every_message_and_filter_on_the_extra_folder(reference_supervisor, reference_emulator,
-                                                                               settings):  # fmt: skip
+def test_configured_folders_label_every_message_and_filter_on_the_extra_folder(
+    reference_supervisor, reference_emulator, settings
+):
     settings.VOIPSTUDIO_VOICEMAIL_FOLDERS = REFERENCE_FOLDERS
     urgent = reference_emulator.get("/voicemessages", limit=100, filter=_where(folder=5)).json()
     assert urgent["total"], "the reference dialect has Urgent messages"
-    page = reference_supervisor.get("/voicemail/", {"preset": "custom", "start": "2000-01-01"}).content.decode()
+    page = reference_supervisor.get(
+        "/voicemail/", {"preset": "custom", "start": "2000-01-01"}
+    ).content.decode()
     assert 'class="raw"' not in page and '<option value="5">Urgent</option>' in page
-    fragment = reference_supervisor.get("/voicemail/", {"preset": "custom", "start": "2000-01-01", "folder": "5"}, **HTMX)
+    fragment = reference_supervisor.get(
+        "/voicemail/", {"preset": "custom", "start": "2000-01-01", "folder": "5"}, **HTMX
+    )
     html = fragment.content.decode()
     assert fragment.status_code == 200 and f"of {urgent['total']} voicemail" in html
     assert html.count("<td>Urgent</td>") == min(urgent["total"], 25)
@@ -106,30 +115,44 @@ def test_env_codes_reads_name_code_lists(monkeypatch, raw, expected):
 def test_env_codes_refuses_what_would_be_ambiguous(monkeypatch, raw):
     monkeypatch.setenv("CODES", raw)
     with pytest.raises(ImproperlyConfigured):
-        env_codes("CODES", "x=1", names=frozenset({"negative", "neutral", "positive"}) if "negative" in raw else None)
+        env_codes(
+            "CODES",
+            "x=1",
+            names=frozenset({"negative", "neutral", "positive"}) if "negative" in raw else None,
+        )
 
 
 def test_the_overview_counts_what_it_can_read_and_skips_raw_scores_and_sentiments():
     now = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
     builder = OverviewBuilder(period_of("today", zone="UTC", now=now), now=now)
     builder.add_monitor(Monitor(id=1, timestamp=now.replace(hour=9), cx_score=Raw("n/a"), sentiment=Raw(-1)))
-    builder.add_monitor(Monitor(id=2, timestamp=now.replace(hour=9), cx_score=50, sentiment=Sentiment.NEUTRAL))
+    builder.add_monitor(
+        Monitor(id=2, timestamp=now.replace(hour=9), cx_score=50, sentiment=Sentiment.NEUTRAL)
+    )
     overview = builder.finish(user_names=UserNames(unavailable="no /users"), new_voicemail=0, seconds=0.0)
     assert overview.recordings == 2
-    assert sum(map(sum, overview.sentiments)) == 1 and sum(overview.cx_sum) == 50 and sum(overview.cx_count) == 1
+    assert (
+        sum(map(sum, overview.sentiments)) == 1 and sum(overview.cx_sum) == 50 and sum(overview.cx_count) == 1
+    )
 
 
 def test_exports_write_raw_values_as_neutralised_text_and_unnamed_users_by_id():
     calls = section("calls")
-    cdr = Cdr(id=1, calldate=datetime(2026, 3, 3, 9, 0, tzinfo=UTC), type="O", user_id=77, duration=Raw("=1+1"))
+    cdr = Cdr(
+        id=1, calldate=datetime(2026, 3, 3, 9, 0, tzinfo=UTC), type="O", user_id=77, duration=Raw("=1+1")
+    )
     row = csvfile.row(cdr, calls.columns, UserNames(), UTC)
     assert "User 77" in row and "'=1+1" in row and "=1+1" not in row
 
 
 def test_codes_the_reference_does_not_list_take_the_servers_own_label():
     assert code_label("type", 0) == "0" and code_label("t_cause", "NC") == "NC"
-    with dictionaries_used({"type": {0: "Outbound (code 0)", "O": "Outgoing"}, "t_cause": {"NC": "Normal clearing"}}):
-        assert code_label("type", 0) == "Outbound (code 0)" and code_label("t_cause", "NC") == "Normal clearing"
+    with dictionaries_used(
+        {"type": {0: "Outbound (code 0)", "O": "Outgoing"}, "t_cause": {"NC": "Normal clearing"}}
+    ):
+        assert (
+            code_label("type", 0) == "Outbound (code 0)" and code_label("t_cause", "NC") == "Normal clearing"
+        )
         assert code_label("type", "O") == "Outbound"  # the reference lists O/I/M: the dashboard's words stay
     assert code_label("type", 0) == "0"  # only while that page renders
 
@@ -138,13 +161,22 @@ def test_call_code_labels_are_asked_once_per_customer(supervisor, emulator):
     emulator.add_fault(path="^/cdrs/dictionaries$", method="GET", remaining=1000)  # counts; answers as usual
     for _ in range(2):
         assert supervisor.get("/calls/", **HTMX).status_code == 200
-    remaining = requests.get(f"{emulator.root_url}/_emulator/faults", timeout=10).json()["data"][0]["remaining"]
+    remaining = requests.get(f"{emulator.root_url}/_emulator/faults", timeout=10).json()["data"][0][
+        "remaining"
+    ]
     assert 1000 - remaining == 1
 
 
 def test_records_with_raw_values_stay_hashable_and_render_in_tables_and_exports():
-    cdr = Cdr.from_api({"id": 1, "calldate": "2026-11-30 09:00:00", "src_name": ["a", "list"],
-                        "src": {"an": "object"}, "billsec": "n/a"})  # fmt: skip
+    cdr = Cdr.from_api(
+        {
+            "id": 1,
+            "calldate": "2026-11-30 09:00:00",
+            "src_name": ["a", "list"],
+            "src": {"an": "object"},
+            "billsec": "n/a",
+        }
+    )
     hash(cdr)
     calls = section("calls")
     cells = "".join(table_cell(cdr, column, {}) for column in calls.columns)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.jobs.test_jobs import make_job
 from voiphistory.accounts import tokens
 from voiphistory.accounts.upstream import api_client
-from voiphistory.jobs import selectors, services
+from voiphistory.jobs import runner, selectors
 
 
 @pytest.fixture
@@ -24,25 +24,35 @@ def exporting(settings, dashboard, tmp_path, db):
 def yesterday_roots(emulator, *extra) -> list[dict]:
     day = timezone.localdate() - timedelta(days=1)
     start = datetime.combine(day, time.min, UTC)
-    flt = [{"property": "is_root", "operator": "eq", "value": True},
-           {"property": "calldate", "operator": "gte", "value": start.strftime("%Y-%m-%d %H:%M:%S")},
-           {"property": "calldate", "operator": "lt", "value": (start + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")},
-           *extra]  # fmt: skip
+    flt = [
+        {"property": "is_root", "operator": "eq", "value": True},
+        {"property": "calldate", "operator": "gte", "value": start.strftime("%Y-%m-%d %H:%M:%S")},
+        {
+            "property": "calldate",
+            "operator": "lt",
+            "value": (start + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        },
+        *extra,
+    ]
     return emulator.get("/cdrs", limit=5000, filter=json.dumps(flt)).json()["data"]
 
 
 def test_a_calls_export_holds_one_row_per_call_and_the_legs_toggle_every_leg(exporting):
     roots = yesterday_roots(exporting)
-    job = make_job(exporting, kind="export", section="calls", query="preset=yesterday&sort=-when", time_zone="UTC")
-    services.job_run(job_id=job.pk)
+    job = make_job(
+        exporting, kind="export", section="calls", query="preset=yesterday&sort=-when", time_zone="UTC"
+    )
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "succeeded"
     with open(job.result_path, encoding="utf-8-sig") as handle:
         ids = [row[0] for row in csv.reader(handle)][1:]
     assert sorted(ids) == sorted(str(root["id"]) for root in roots)  # each call once, by its first leg
 
-    legs = make_job(exporting, kind="export", section="calls", query="preset=yesterday&legs=1", time_zone="UTC")
-    services.job_run(job_id=legs.pk)
+    legs = make_job(
+        exporting, kind="export", section="calls", query="preset=yesterday&legs=1", time_zone="UTC"
+    )
+    runner.job_run(job_id=legs.pk)
     legs.refresh_from_db()
     with open(legs.result_path, encoding="utf-8-sig") as handle:
         assert len(list(csv.reader(handle))) - 1 > len(roots)
@@ -50,7 +60,9 @@ def test_a_calls_export_holds_one_row_per_call_and_the_legs_toggle_every_leg(exp
 
 def test_deleting_matching_calls_lists_every_leg_of_each_call_and_no_other(exporting):
     roots = yesterday_roots(exporting, {"property": "disposition", "operator": "eq", "value": "VM"})
-    job = make_job(exporting, kind="delete", section="calls", query="preset=yesterday&disposition=VM", time_zone="UTC")
+    job = make_job(
+        exporting, kind="delete", section="calls", query="preset=yesterday&disposition=VM", time_zone="UTC"
+    )
     ids = selectors.matching_ids(job=job, client=api_client(tokens.unseal(job.sealed_token)))
     expected = set()
     for root in roots:

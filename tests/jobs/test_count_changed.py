@@ -15,8 +15,12 @@ from voiphistory.jobs.models import Job
 pytestmark = pytest.mark.timeout(180)
 # A small set of recordings only these tests touch: the shortest ones with the top CX scores.
 QUERY = "min_cx=97&max_duration=120&sort=when"
-API_FILTER = json.dumps([{"property": "cx_score", "operator": "gte", "value": 97},
-                         {"property": "duration", "operator": "lte", "value": 120}])  # fmt: skip
+API_FILTER = json.dumps(
+    [
+        {"property": "cx_score", "operator": "gte", "value": 97},
+        {"property": "duration", "operator": "lte", "value": 120},
+    ]
+)
 
 
 def matching(emulator) -> list[int]:
@@ -25,7 +29,13 @@ def matching(emulator) -> list[int]:
 
 
 def confirm(client, count: int) -> None:
-    form = {"section": "recordings", "action": "delete_matching", "query": QUERY, "count": count, "confirm": "yes"}
+    form = {
+        "section": "recordings",
+        "action": "delete_matching",
+        "query": QUERY,
+        "count": count,
+        "confirm": "yes",
+    }
     client.post("/jobs/start/", form, HTTP_HX_REQUEST="true")
 
 
@@ -38,22 +48,36 @@ def test_a_count_changed_before_the_run_deletes_nothing_and_asks_again(client, w
     confirm(supervisor, len(before))
     job = Job.objects.get()
     # Inside the undo window, someone else deletes one of them in VoIPstudio.
-    requests.delete(f"{worker.emulator.api_url}/monitors/{before[0]}", headers={"X-Auth-Token": worker.emulator.token()},
-                    timeout=10).raise_for_status()  # fmt: skip
+    requests.delete(
+        f"{worker.emulator.api_url}/monitors/{before[0]}",
+        headers={"X-Auth-Token": worker.emulator.token()},
+        timeout=10,
+    ).raise_for_status()
 
     job = wait_for(lambda: (j := Job.objects.get(pk=job.pk)) and not j.is_active and j, timeout=60)
-    assert (job.status, job.confirmed_count, job.total, job.deleted, job.done) == ("changed", len(before), len(before) - 1, 0, 0)
+    assert (job.status, job.confirmed_count, job.total, job.deleted, job.done) == (
+        "changed",
+        len(before),
+        len(before) - 1,
+        0,
+        0,
+    )
     assert matching(worker.emulator) == before[1:]  # nothing else was deleted
 
     panel = supervisor.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     html = panel.content.decode()
     assert panel.status_code == 286  # finished: the panel stops polling
-    assert (f"Stopped before deleting anything: {len(before)} recordings matched when you confirmed, "
-            f"{len(before) - 1} match now.") in html  # fmt: skip
+    assert (
+        f"Stopped before deleting anything: {len(before)} recordings matched when you confirmed, "
+        f"{len(before) - 1} match now."
+    ) in html
     assert f"See the {len(before) - 1} now matching" in html and 'value="delete_matching"' in html
 
-    again = supervisor.post("/jobs/start/", {"section": "recordings", "action": "delete_matching", "query": QUERY},
-                            HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
+    again = supervisor.post(
+        "/jobs/start/",
+        {"section": "recordings", "action": "delete_matching", "query": QUERY},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     assert f"Delete {len(before) - 1} recordings?" in again and Job.objects.count() == 1
 
 

@@ -18,7 +18,11 @@ class Collection:
 
     def delete(self, ids):
         self.deletes.append(list(ids))
-        raise OutcomeUnknown("VoIPstudio did not answer within 20 s, after the DELETE was sent", method="DELETE", path="/monitors/…")
+        raise OutcomeUnknown(
+            "VoIPstudio did not answer within 20 s, after the DELETE was sent",
+            method="DELETE",
+            path="/monitors/…",
+        )
 
     def get(self, id):
         if id in self.unreadable:

@@ -15,9 +15,10 @@ from tests.conftest import AGENT, SUPERVISOR, sign_in_as
 from voiphistory.accounts import tokens
 from voiphistory.audit.models import Action, AuditEvent
 from voiphistory.history.catalog import BY_SLUG
-from voiphistory.jobs import csvfile, services
+from voiphistory.jobs import csvfile, files, lease, runner, services
 from voiphistory.jobs.models import Job
 from voiphistory.voipstudio import Cdr
+from voiphistory.web.csv import neutralise
 
 
 @pytest.fixture
@@ -38,19 +39,30 @@ def monitor_ids(emulator, limit: int) -> list[int]:
     return [row["id"] for row in emulator.get("/monitors", limit=limit, sort="id", dir="ASC").json()["data"]]
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+44 20 7946 0000", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://x")'])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+44 20 7946 0000", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://x")']
+)
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(text):
-    assert csvfile.neutralise(text) == "'" + text
+    assert neutralise(text) == "'" + text
 
 
 def test_plain_text_and_numbers_are_written_as_they_are():
-    assert csvfile.neutralise("Jane Doe") == "Jane Doe"
-    cdr = Cdr(id=123456789012, calldate=datetime(2026, 1, 5, 23, 30, tzinfo=UTC), type="I", src="447700900123",
-              src_name='=cmd|" /C calc"!A0', dst="1001", duration=75, billsec=60, user_id=7)  # fmt: skip
+    assert neutralise("Jane Doe") == "Jane Doe"
+    cdr = Cdr(
+        id=123456789012,
+        calldate=datetime(2026, 1, 5, 23, 30, tzinfo=UTC),
+        type="I",
+        src="447700900123",
+        src_name='=cmd|" /C calc"!A0',
+        dst="1001",
+        duration=75,
+        billsec=60,
+        user_id=7,
+    )
     row = csvfile.row(cdr, BY_SLUG["calls"].columns, {7: "Ann Agent"}, ZoneInfo("Europe/Paris"))
     assert row[0] == "123456789012"  # ids as text, not 1.23457E+11
     assert row[1] == "2026-01-06 00:30:00"  # the supervisor's zone
-    assert row[3] == "'=cmd|\" /C calc\"!A0" and row[4] == "+447700900123"  # a number is a value (issue 11.9)
+    assert row[3] == '\'=cmd|" /C calc"!A0' and row[4] == "+447700900123"  # a number is a value (issue 11.9)
     buffer = io.StringIO()
     csv.writer(buffer).writerow(row)
     assert next(csv.reader(io.StringIO(buffer.getvalue())))[3].startswith("'=")
@@ -59,14 +71,19 @@ def test_plain_text_and_numbers_are_written_as_they_are():
 def test_ids_already_gone_count_as_deleted_and_other_failures_are_reported_per_item(fresh, db):
     ids = monitor_ids(fresh, 40)
     requests_gone = ids[5:8]
-    fresh.add_fault(path=rf"^/monitors/({ids[20]},|.*,{ids[20]}(,|$)|{ids[20]}$)", method="DELETE", status=400)
+    fresh.add_fault(
+        path=rf"^/monitors/({ids[20]},|.*,{ids[20]}(,|$)|{ids[20]}$)", method="DELETE", status=400
+    )
     import requests
 
-    requests.delete(f"{fresh.api_url}/monitors/{','.join(map(str, requests_gone))}",
-                    headers={"X-Auth-Token": fresh.token()}, timeout=10).raise_for_status()  # fmt: skip
+    requests.delete(
+        f"{fresh.api_url}/monitors/{','.join(map(str, requests_gone))}",
+        headers={"X-Auth-Token": fresh.token()},
+        timeout=10,
+    ).raise_for_status()
     job = make_job(fresh, kind="delete", section="recordings", ids=ids, total=len(ids))
 
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.done, job.deleted, job.already_gone, job.failed) == ("succeeded", 40, 36, 3, 1)
@@ -78,7 +95,7 @@ def test_ids_already_gone_count_as_deleted_and_other_failures_are_reported_per_i
 def test_an_agents_crafted_delete_fails_with_voipstudios_403(fresh, db):
     ids = monitor_ids(fresh, 5)
     job = make_job(fresh, AGENT, kind="delete", section="recordings", ids=ids, total=5)
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "refused" in job.message and job.deleted == 0
     assert all(fresh.get(f"/monitors/{id}").status_code == 200 for id in ids)
@@ -86,7 +103,7 @@ def test_an_agents_crafted_delete_fails_with_voipstudios_403(fresh, db):
 
 def test_a_revoked_token_fails_the_job_with_a_clear_message(fresh, db):
     job = make_job(fresh, kind="export", section="calls", sealed_token=tokens.seal("revoked-token-123"))
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "revoked or has expired" in job.message and job.sealed_token == ""
 
@@ -95,7 +112,7 @@ def test_an_export_resumes_from_its_checkpoint_without_repeating_rows(fresh, db,
     settings.EXPORT_PAGE_SIZE = 500
     job = make_job(fresh, kind="export", section="recordings", query="sort=when")
     total = fresh.get("/monitors", limit=1).json()["total"]
-    original = services.Lease.checkpoint
+    original = lease.Lease.checkpoint
     calls = {"n": 0}
 
     def crash_after_three_pages(self, failures=(), **fields):
@@ -103,14 +120,14 @@ def test_an_export_resumes_from_its_checkpoint_without_repeating_rows(fresh, db,
         if "written_bytes" in fields and fields["cursor"] == 1500:
             raise SystemExit("worker killed")  # not an Exception: nothing releases the lease
 
-    services.Lease.checkpoint = crash_after_three_pages
+    lease.Lease.checkpoint = crash_after_three_pages
     try:
         with pytest.raises(SystemExit):
-            services.job_run(job_id=job.pk)
+            runner.job_run(job_id=job.pk)
     finally:
-        services.Lease.checkpoint = original
+        lease.Lease.checkpoint = original
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == "succeeded" and job.done == total and job.attempts == 2
@@ -125,7 +142,7 @@ def test_archive_holds_the_mp3s_and_a_manifest(fresh, db):
 
     ids = monitor_ids(fresh, 3)
     job = make_job(fresh, kind="archive", section="recordings", ids=[*ids, 999999999])
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "succeeded" and job.failed == 1
     with zipfile.ZipFile(job.result_path) as archive:
@@ -138,8 +155,15 @@ def test_another_user_cannot_download_my_export_or_see_my_job(client, dashboard,
     owner, _ = get_user_model().objects.get_or_create(username="someone-else")
     path = tmp_path / "export.csv"
     path.write_text("\ufeffID\r\n1\r\n", encoding="utf-8")
-    job = Job.objects.create(owner=owner, kind="export", section="calls", status="succeeded", result_path=str(path),
-                             result_name="calls.csv", expires_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    job = Job.objects.create(
+        owner=owner,
+        kind="export",
+        section="calls",
+        status="succeeded",
+        result_path=str(path),
+        result_name="calls.csv",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     intruder = sign_in_as(client, dashboard, SUPERVISOR)
     assert intruder.get(f"/jobs/{job.pk}/download/").status_code == 404
     assert intruder.get(f"/jobs/{job.pk}/").status_code == 404
@@ -153,7 +177,7 @@ def test_another_user_cannot_download_my_export_or_see_my_job(client, dashboard,
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
-    assert services.jobs_expire_files() == 1 and not path.exists()
+    assert files.jobs_expire_files() == 1 and not path.exists()
 
 
 def test_starting_an_export_and_downloading_it_are_in_the_audit_log(supervisor, dashboard, tmp_path):
@@ -164,11 +188,20 @@ def test_starting_an_export_and_downloading_it_are_in_the_audit_log(supervisor, 
     assert started.status_code == 302
     job = Job.objects.get()
     event = AuditEvent.objects.get(action=Action.EXPORT)
-    assert (event.section, event.detail["job"], event.detail["query"], event.email) == ("calls", job.pk, "call_type=M", SUPERVISOR)
+    assert (event.section, event.detail["job"], event.detail["query"], event.email) == (
+        "calls",
+        job.pk,
+        "call_type=M",
+        SUPERVISOR,
+    )
     path = tmp_path / "calls.csv"
     path.write_text("\ufeffID\r\n1\r\n", encoding="utf-8")
-    Job.objects.filter(pk=job.pk).update(status="succeeded", result_path=str(path), result_name="calls.csv",
-                                         expires_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    Job.objects.filter(pk=job.pk).update(
+        status="succeeded",
+        result_path=str(path),
+        result_name="calls.csv",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     assert supervisor.get(f"/jobs/{job.pk}/download/").status_code == 200
     assert AuditEvent.objects.get(action=Action.DOWNLOAD).detail == {"job": job.pk, "file": "calls.csv"}
 
@@ -176,7 +209,9 @@ def test_starting_an_export_and_downloading_it_are_in_the_audit_log(supervisor, 
 def test_delete_all_matching_shows_the_count_and_wants_it_typed(supervisor, dashboard, settings):
     settings.JOBS_CONFIRM_THRESHOLD = 100
     form = {"section": "recordings", "action": "delete_matching", "query": "min_cx=0"}
-    total = dashboard.get("/monitors", limit=1, filter='[{"property":"cx_score","operator":"gte","value":0}]').json()["total"]
+    total = dashboard.get(
+        "/monitors", limit=1, filter='[{"property":"cx_score","operator":"gte","value":0}]'
+    ).json()["total"]
     asked = supervisor.post("/jobs/start/", form, HTTP_HX_REQUEST="true").content.decode()
     assert f"Delete {total:,} recordings?" in asked and f"Type {total} to confirm" in asked
     wrong = supervisor.post("/jobs/start/", {**form, "confirm": "1"}, HTTP_HX_REQUEST="true").content.decode()
@@ -185,7 +220,11 @@ def test_delete_all_matching_shows_the_count_and_wants_it_typed(supervisor, dash
 
 def test_the_table_offers_bulk_actions_to_supervisors_and_only_exports_to_agents(client, dashboard, db):
     supervisor_html = sign_in_as(client, dashboard, SUPERVISOR).get("/recordings/").content.decode()
-    assert 'form="bulk"' in supervisor_html and 'value="delete_matching"' in supervisor_html and 'id="job-panel"' in supervisor_html
+    assert (
+        'form="bulk"' in supervisor_html
+        and 'value="delete_matching"' in supervisor_html
+        and 'id="job-panel"' in supervisor_html
+    )
     agent_html = sign_in_as(client, dashboard, AGENT).get("/recordings/").content.decode()
     assert 'value="delete' not in agent_html and 'value="export"' in agent_html
     assert "style=" not in supervisor_html.split('id="job-panel"')[1] and "<script>" not in supervisor_html

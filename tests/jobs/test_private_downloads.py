@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.conftest import SUPERVISOR
 from tests.jobs.test_jobs import fresh  # noqa: F401 (a fixture: a private emulator and export directory)
 from voiphistory.accounts import tokens
-from voiphistory.jobs import services
+from voiphistory.jobs import files, runner
 from voiphistory.jobs.models import Job
 from voiphistory.ops.downloads import attachment_header
 
@@ -26,17 +26,29 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-@pytest.mark.parametrize(("kind", "fields"), [("export", {"query": "sort=-when"}), ("xlsx_export", {"query": "sort=-when"}),
-                                              ("archive", {"ids": None})])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("export", {"query": "sort=-when"}),
+        ("xlsx_export", {"query": "sort=-when"}),
+        ("archive", {"ids": None}),
+    ],
+)
 def test_export_files_are_written_0600(fresh, db, settings, kind, fields):
     settings.EXPORT_PAGE_SIZE = 100
     if kind == "archive":
         fields = {"ids": [row["id"] for row in fresh.get("/monitors", limit=2).json()["data"]]}
     owner, _ = get_user_model().objects.get_or_create(username=SUPERVISOR)
     section = "recordings"
-    job = Job.objects.create(owner=owner, customer_id=1, sealed_token=tokens.seal(fresh.token()), kind=kind,
-                             section=section, **fields)  # fmt: skip
-    services.job_run(job_id=job.pk)
+    job = Job.objects.create(
+        owner=owner,
+        customer_id=1,
+        sealed_token=tokens.seal(fresh.token()),
+        kind=kind,
+        section=section,
+        **fields,
+    )
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "succeeded", job.message
     path = Path(job.result_path)
@@ -50,7 +62,7 @@ def test_a_new_export_file_is_private_whatever_the_umask(db, settings, tmp_path)
     settings.EXPORT_DIR = tmp_path / "exports"
     before = os.umask(0o000)
     try:
-        path = services.export_path(Job(pk=1), ".csv.part")
+        path = files.export_path(Job(pk=1), ".csv.part")
     finally:
         os.umask(before)
     assert path.exists() and mode(path) == 0o600
@@ -65,7 +77,10 @@ def test_download_names_lose_bidi_and_control_characters():
 
 
 def test_a_name_of_nothing_but_tricks_falls_back():
-    assert attachment_header(f"{TRICKS}.csv", fallback="job-7") == "attachment; filename=\"job-7.csv\"; filename*=UTF-8''job-7.csv"
+    assert (
+        attachment_header(f"{TRICKS}.csv", fallback="job-7")
+        == "attachment; filename=\"job-7.csv\"; filename*=UTF-8''job-7.csv"
+    )
 
 
 def test_the_job_download_sends_the_cleaned_name(client, fresh, db, tmp_path):
@@ -75,9 +90,19 @@ def test_the_job_download_sends_the_cleaned_name(client, fresh, db, tmp_path):
     path = tmp_path / "file.csv"
     path.write_bytes(b"ID\r\n")
     owner = get_user_model().objects.get(pk=supervisor.session["_auth_user_id"])
-    job = Job.objects.create(owner=owner, customer_id=1, kind="export", section="calls", status="succeeded",
-                             result_path=str(path), result_name="calls\u202e\u2066 2026-11-30\r\n.csv",
-                             expires_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    job = Job.objects.create(
+        owner=owner,
+        customer_id=1,
+        kind="export",
+        section="calls",
+        status="succeeded",
+        result_path=str(path),
+        result_name="calls\u202e\u2066 2026-11-30\r\n.csv",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     response = supervisor.get(f"/jobs/{job.pk}/download/")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == "attachment; filename=\"calls 2026-11-30.csv\"; filename*=UTF-8''calls%202026-11-30.csv"
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"calls 2026-11-30.csv\"; filename*=UTF-8''calls%202026-11-30.csv"
+    )

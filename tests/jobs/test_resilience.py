@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import redis
 
+import devstack
 from tests.celery_stack import Stack, shared_database_url, wait_for
 from tests.conftest import SUPERVISOR, _start_copy, free_port, sign_in_as
-from voiphistory import devstack
 from voiphistory.audit.models import Action, AuditEvent
-from voiphistory.jobs import services
+from voiphistory.jobs import services, tasks
 from voiphistory.jobs.models import Job
 
 pytestmark = pytest.mark.timeout(240)
@@ -32,7 +32,9 @@ class BadDay(Stack):
 
     def start_redis(self) -> None:
         self.redis_dir = self.log.parent / f"redis-{free_port()}"  # a new, empty one: Redis lost everything
-        self.redis_server = devstack.start_redis(self.redis_url, self.redis_dir, self.log.parent / "redis.log")
+        self.redis_server = devstack.start_redis(
+            self.redis_url, self.redis_dir, self.log.parent / "redis.log"
+        )
         assert self.redis_server is not None, "the private Redis port is taken"
 
     def kill_redis(self) -> None:
@@ -49,13 +51,20 @@ def bad_day(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[Ba
     env = dict(os.environ)
     redis_url = f"redis://127.0.0.1:{free_port()}/0"
     env.update(
-        VOIPHISTORY_DATA_DIR=str(root), DATABASE_URL=shared_database_url(), SECRET_KEY=settings.SECRET_KEY,
-        REDIS_URL=redis_url, VOIPSTUDIO_BASE_URL=emulator.api_url, VOIPSTUDIO_BACKOFF="0.01",
-        VOIPSTUDIO_MAX_PATH_LENGTH="300", EXPORT_DIR=str(root / "exports"), JOBS_STALE_SECONDS="3",
+        VOIPHISTORY_DATA_DIR=str(root),
+        DATABASE_URL=shared_database_url(),
+        SECRET_KEY=settings.SECRET_KEY,
+        REDIS_URL=redis_url,
+        VOIPSTUDIO_BASE_URL=emulator.api_url,
+        VOIPSTUDIO_BACKOFF="0.01",
+        VOIPSTUDIO_MAX_PATH_LENGTH="300",
+        EXPORT_DIR=str(root / "exports"),
+        JOBS_STALE_SECONDS="3",
         # An hour, as in production: a message held by a killed worker comes back only after it, so
         # only jobs_resume_stale can bring the job back in time.
-        CELERY_VISIBILITY_TIMEOUT="3600", LOG_LEVEL="INFO",
-    )  # fmt: skip
+        CELERY_VISIBILITY_TIMEOUT="3600",
+        LOG_LEVEL="INFO",
+    )
     stack = BadDay(emulator, redis_url, env, root / "worker.log")
     stack.start_redis()
     stack.start_worker()
@@ -87,16 +96,23 @@ def day(bad_day: BadDay, settings, transactional_db) -> Iterator[BadDay]:
 
 def beat_until(predicate, timeout: float):
     """What beat does, once a second, until ``predicate`` holds."""
-    return wait_for(lambda: services.jobs_resume_stale() is not None and predicate(), timeout=timeout, interval=1.0)
+    return wait_for(lambda: tasks.resume_stale() is not None and predicate(), timeout=timeout, interval=1.0)
 
 
 def start_delete(client, ids: list[int]) -> Job:
-    from voiphistory.accounts.upstream import SESSION_KEY, Account
+    from voiphistory.accounts.tokens import SESSION_KEY
+    from voiphistory.accounts.upstream import Account
 
     state = client.session[SESSION_KEY]
     user = Job._meta.get_field("owner").related_model.objects.get(pk=client.session["_auth_user_id"])
-    return services.job_create(owner=user, account=Account(**state["account"]), sealed_token=state["token"],
-                               kind="delete", section="recordings", ids=ids)  # fmt: skip
+    return services.job_create(
+        owner=user,
+        account=Account(**state["account"]),
+        sealed_token=state["token"],
+        kind="delete",
+        section="recordings",
+        ids=ids,
+    )
 
 
 def ended(job_id: int) -> Job | None:
@@ -111,7 +127,9 @@ def monitors_total(emulator) -> int:
 def test_redis_and_the_worker_killed_mid_delete_the_job_finishes_with_exact_counts(client, day, settings):
     settings.JOBS_UNDO_SECONDS = 0
     supervisor = sign_in_as(client, day.emulator, SUPERVISOR)
-    ids = [row["id"] for row in day.emulator.get("/monitors", limit=600, sort="id", dir="DESC").json()["data"]]
+    ids = [
+        row["id"] for row in day.emulator.get("/monitors", limit=600, sort="id", dir="DESC").json()["data"]
+    ]
     before = monitors_total(day.emulator)
     day.emulator.add_fault(path=r"^/monitors/\d", method="DELETE", latency_ms=150)
     job_id = start_delete(supervisor, ids).pk

@@ -14,7 +14,7 @@ from tests.conftest import SUPERVISOR
 from tests.jobs.test_jobs import fresh  # noqa: F401 (a fixture: a private emulator and export directory)
 from voiphistory.accounts import tokens
 from voiphistory.audit.models import Action, AuditEvent
-from voiphistory.jobs import deletes, services, tasks
+from voiphistory.jobs import deletes, lease, runner, services, tasks
 from voiphistory.jobs.models import Job
 
 
@@ -45,28 +45,32 @@ def test_a_queued_job_past_its_start_is_enqueued_again_and_the_undo_window_is_ke
     just_due = make_job(not_before=now - timedelta(seconds=5))  # its live message is being claimed now
     ended = make_job(not_before=now - timedelta(hours=1), status="succeeded")
 
-    assert services.jobs_resume_stale(now=now) == [lost.pk] == enqueued
+    assert runner.jobs_resume_stale(enqueue=tasks.run_job.delay, now=now) == [lost.pk] == enqueued
     # A second beat soon after adds no message: the first may still be waiting behind a busy worker.
-    assert services.jobs_resume_stale(now=now + timedelta(seconds=10)) == []
+    assert runner.jobs_resume_stale(enqueue=tasks.run_job.delay, now=now + timedelta(seconds=10)) == []
     assert {in_window.pk, just_due.pk, ended.pk}.isdisjoint(enqueued)
     # Two minutes on, none of the waiting ones was claimed: each gets a message, the lost one another.
-    assert set(services.jobs_resume_stale(now=now + timedelta(seconds=121))) == {lost.pk, just_due.pk, in_window.pk}
+    assert set(runner.jobs_resume_stale(enqueue=tasks.run_job.delay, now=now + timedelta(seconds=121))) == {
+        lost.pk,
+        just_due.pk,
+        in_window.pk,
+    }
 
 
 def test_a_job_enqueued_twice_runs_once(db, enqueued):
     job = make_job(not_before=timezone.now() - timedelta(minutes=5))
-    assert services.job_claim(job_id=job.pk, runner="first") is not None
-    with pytest.raises(services.JobBusy):  # the duplicate message waits while the first runner is alive
-        services.job_claim(job_id=job.pk, runner="second")
-    services.job_end(job=job, runner="first", status=Job.Status.SUCCEEDED, message="")
-    assert services.job_claim(job_id=job.pk, runner="second") is None  # and then finds nothing to do
+    assert lease.job_claim(job_id=job.pk, runner="first") is not None
+    with pytest.raises(lease.JobBusy):  # the duplicate message waits while the first runner is alive
+        lease.job_claim(job_id=job.pk, runner="second")
+    lease.job_end(job=job, runner="first", status=Job.Status.SUCCEEDED, message="")
+    assert lease.job_claim(job_id=job.pk, runner="second") is None  # and then finds nothing to do
     assert outcomes(job) == [Action.JOB_FINISHED]
 
 
 def test_the_undo_window_holds_even_for_a_message_sent_early(db):
     job = make_job(not_before=timezone.now() + timedelta(seconds=30))
-    with pytest.raises(services.JobBusy) as busy:
-        services.job_claim(job_id=job.pk, runner="early")
+    with pytest.raises(lease.JobBusy) as busy:
+        lease.job_claim(job_id=job.pk, runner="early")
     assert 25 < busy.value.seconds <= 30 and Job.objects.get(pk=job.pk).status == "queued"
 
 
@@ -77,22 +81,25 @@ def test_cancelling_drops_the_token_and_ends_once_in_the_audit_trail(db):
     job.refresh_from_db()
     assert (job.status, job.sealed_token) == ("cancelled", "")
     event = AuditEvent.objects.get(action=Action.JOB_CANCELLED)
-    assert outcomes(job) == [Action.JOB_CANCELLED] and event.detail["result"] == "Cancelled before anything was deleted."
+    assert (
+        outcomes(job) == [Action.JOB_CANCELLED]
+        and event.detail["result"] == "Cancelled before anything was deleted."
+    )
 
 
 def test_ended_jobs_that_still_hold_a_token_lose_it(db, enqueued):
     old = make_job(status="cancelled")  # a row from before endings dropped the token
-    services.jobs_resume_stale()
+    tasks.resume_stale()
     assert Job.objects.get(pk=old.pk).sealed_token == ""
 
 
 def test_a_400_from_voipstudio_fails_the_job_once_with_the_reason(fresh, db, enqueued):
     fresh.add_fault(path=r"^/monitors$", method="GET", status=400)
     job = make_job(fresh.token(), kind="export", section="recordings", query="sort=when")
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "did not accept" in job.message and job.sealed_token == ""
-    assert services.jobs_resume_stale() == []  # not picked up again
+    assert tasks.resume_stale() == []  # not picked up again
     assert outcomes(job) == [Action.JOB_FAILED]
 
 
@@ -102,10 +109,10 @@ def test_an_unexpected_error_fails_the_job_once_instead_of_every_minute(db, enqu
 
     monkeypatch.setattr(deletes, "run_delete", broken)
     job = make_job(fresh.token(), ids=[1, 2], total=2)
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "will not be tried again" in job.message
-    assert services.jobs_resume_stale() == [] and outcomes(job) == [Action.JOB_FAILED]
+    assert tasks.resume_stale() == [] and outcomes(job) == [Action.JOB_FAILED]
 
 
 def test_voipstudio_refusing_the_account_is_audited_as_refused(fresh, db, enqueued):
@@ -113,7 +120,7 @@ def test_voipstudio_refusing_the_account_is_audited_as_refused(fresh, db, enqueu
 
     ids = [row["id"] for row in fresh.get("/monitors", limit=3).json()["data"]]
     job = make_job(fresh.token(AGENT), ids=ids, total=3)
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     event = AuditEvent.objects.get(detail__job=job.pk, action=Action.JOB_REFUSED)
     assert "refused" in event.detail["reason"] and event.detail["deleted"] == 0
 
@@ -121,20 +128,43 @@ def test_voipstudio_refusing_the_account_is_audited_as_refused(fresh, db, enqueu
 def test_a_finished_delete_is_audited_with_its_counts(fresh, db):
     ids = [row["id"] for row in fresh.get("/monitors", limit=4, sort="id", dir="ASC").json()["data"]]
     job = make_job(fresh.token(), ids=ids, total=4)
-    services.job_run(job_id=job.pk)
+    runner.job_run(job_id=job.pk)
     event = AuditEvent.objects.get(action=Action.JOB_FINISHED)
-    assert (event.detail["job"], event.detail["deleted"], event.detail["result"]) == (job.pk, 4, "Finished: 4 deleted.")
+    assert (event.detail["job"], event.detail["deleted"], event.detail["result"]) == (
+        job.pk,
+        4,
+        "Finished: 4 deleted.",
+    )
 
 
 def test_the_audit_page_says_how_each_job_ended_in_words(supervisor, dashboard):
     from django.contrib.auth import get_user_model as users
+
     from voiphistory.audit import services as audit
+    from voiphistory.audit.actors import Actor
 
     user = users().objects.get(pk=supervisor.session["_auth_user_id"])
     customer = supervisor.session["voipstudio"]["account"]["customer_id"]
-    for action in (Action.BULK_DELETE, Action.JOB_FINISHED, Action.JOB_FAILED, Action.JOB_CANCELLED, Action.JOB_REFUSED):
-        audit.record(None, action=action, section="recordings", user=user, customer_id=customer,
-                     detail={"job": 7, "result": "Finished: 4 deleted."})  # fmt: skip
+    for action in (
+        Action.BULK_DELETE,
+        Action.JOB_FINISHED,
+        Action.JOB_FAILED,
+        Action.JOB_CANCELLED,
+        Action.JOB_REFUSED,
+    ):
+        audit.record(
+            actor=Actor.owner(user, customer_id=customer),
+            action=action,
+            section="recordings",
+            detail={"job": 7, "result": "Finished: 4 deleted."},
+        )
     html = supervisor.get("/audit/").content.decode()
-    for words in ("Bulk delete requested", "Job finished", "Job failed", "Job cancelled", "Job refused", "Finished: 4 deleted."):
+    for words in (
+        "Bulk delete requested",
+        "Job finished",
+        "Job failed",
+        "Job cancelled",
+        "Job refused",
+        "Finished: 4 deleted.",
+    ):
         assert f"{words}" in html

@@ -27,12 +27,19 @@ TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def check_deploy(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("SECURE_") and k not in TEST_ONLY}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION and not k.startswith("SECURE_") and k not in TEST_ONLY
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=clean | {"VOIPHISTORY_DATA_DIR": str(tmp_path)} | env,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=clean | {"VOIPHISTORY_DATA_DIR": str(tmp_path)} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_prints_no_warnings_in_production(tmp_path):
@@ -58,9 +65,15 @@ def test_production_settings_use_redis_cache_manifest_static_files_and_proxy_hea
     )
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in TEST_ONLY}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env=clean | PRODUCTION | {"DJANGO_SETTINGS_MODULE": "voiphistory.settings", "VOIPHISTORY_DATA_DIR": str(tmp_path)},
-    )  # fmt: skip
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean
+        | PRODUCTION
+        | {"DJANGO_SETTINGS_MODULE": "voiphistory.settings", "VOIPHISTORY_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "voiphistory.ops.cache.ResilientRedisCache"  # Redis, degraded instead of down

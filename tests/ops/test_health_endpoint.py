@@ -12,8 +12,8 @@ import pytest
 from celery import Celery
 from django.db import OperationalError
 
+import devstack
 from tests.conftest import free_port
-from voiphistory import devstack
 from voiphistory.ops import checks
 
 HEALTH = "/health/"
@@ -153,8 +153,12 @@ def test_a_burst_of_requests_runs_each_check_once(all_up, monkeypatch):
 
     monkeypatch.setitem(checks.CHECKS, "voipstudio", slow_voipstudio)
     statuses = []
-    threads = [threading.Thread(target=lambda: statuses.append(Client().get(HEALTH + "?only=voipstudio").status_code))
-               for _ in range(16)]  # fmt: skip
+    threads = [
+        threading.Thread(
+            target=lambda: statuses.append(Client().get(HEALTH + "?only=voipstudio").status_code)
+        )
+        for _ in range(16)
+    ]
     for thread in threads:
         thread.start()
     released.set()

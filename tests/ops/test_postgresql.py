@@ -25,16 +25,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _event() -> AuditEvent:
-    return AuditEvent.objects.create(email="a@example.com", customer_id=1, action="edit", section="recordings")
+    return AuditEvent.objects.create(
+        email="a@example.com", customer_id=1, action="edit", section="recordings"
+    )
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET email = 'forged' WHERE id = %s",
-    "DELETE FROM audit_auditevent WHERE id = %s",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET email = 'forged' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ],
+)
 def test_the_audit_trigger_refuses_updates_and_deletes(db, statement):
     event = _event()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).email == "a@example.com"
 
@@ -54,8 +63,14 @@ def empty_database(db) -> str:
 def test_two_replicas_migrating_at_once_take_turns(empty_database, tmp_path):
     env = {**os.environ, "DATABASE_URL": empty_database, "VOIPHISTORY_DATA_DIR": str(tmp_path)}
     replicas = [
-        subprocess.Popen([sys.executable, "manage.py", "migrate_locked", "--verbosity", "1"], cwd=ROOT, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "manage.py", "migrate_locked", "--verbosity", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for _ in range(2)
     ]
     outputs = [replica.communicate(timeout=240)[0] for replica in replicas]
@@ -63,8 +78,12 @@ def test_two_replicas_migrating_at_once_take_turns(empty_database, tmp_path):
     # One replica applied everything; the other waited on the lock and found nothing left to do.
     assert sum("No migrations to apply" in output for output in outputs) == 1, outputs
     with psycopg.connect(empty_database) as db:
-        applied = db.execute("SELECT app, name, count(*) FROM django_migrations GROUP BY app, name").fetchall()
-        triggers = db.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'audit_auditevent_append_only'").fetchall()
+        applied = db.execute(
+            "SELECT app, name, count(*) FROM django_migrations GROUP BY app, name"
+        ).fetchall()
+        triggers = db.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname = 'audit_auditevent_append_only'"
+        ).fetchall()
     assert applied and all(count == 1 for _, _, count in applied)
     assert ("audit", "0001_initial", 1) in applied
     assert triggers == [("audit_auditevent_append_only",)]

@@ -6,16 +6,21 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+import devstack
 from tests.conftest import free_port
-from voiphistory import devstack
 from voiphistory.ops import cache as resilient
 
 PAUSED = "Background jobs are paused"
 
 
 def redis_cache_at(url: str) -> dict:
-    return {"default": {"BACKEND": "voiphistory.ops.cache.ResilientRedisCache", "LOCATION": url,
-                        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}  # fmt: skip
+    return {
+        "default": {
+            "BACKEND": "voiphistory.ops.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +36,9 @@ def redis_gone(settings):
     return settings
 
 
-@pytest.mark.parametrize("path", ["/calls/", "/recordings/", "/voicemail/", "/chats/", "/overview/", "/settings/"])
+@pytest.mark.parametrize(
+    "path", ["/calls/", "/recordings/", "/voicemail/", "/chats/", "/overview/", "/settings/"]
+)
 def test_every_page_works_uncached_and_says_jobs_are_paused(supervisor, redis_gone, path):
     response = supervisor.get(path)
     assert response.status_code == 200

@@ -24,10 +24,19 @@ def inbound(minutes: float, number=NUMBER, id=200, answered=True) -> Call:
     return Call(id, T0 + timedelta(minutes=minutes), Direction.IN, number, answered)
 
 
-@pytest.mark.parametrize("written", [
-    "447700900123", "+447700900123", "+44 7700 900123", "0044 7700 900123", "07700 900123", "07700-900-123",
-    "+44 (0)7700 900123", "(07700) 900123",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "written",
+    [
+        "447700900123",
+        "+447700900123",
+        "+44 7700 900123",
+        "0044 7700 900123",
+        "07700 900123",
+        "07700-900-123",
+        "+44 (0)7700 900123",
+        "(07700) 900123",
+    ],
+)
 def test_every_usual_way_of_writing_a_uk_number_becomes_the_apis_e164_digits(written):
     assert normalise_number(written) == "447700900123"
 

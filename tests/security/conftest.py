@@ -68,26 +68,3 @@ ROUTES = routes()
 def csrf_client(dashboard, db) -> Client:
     """A signed-in supervisor whose client enforces CSRF checks, as a browser's requests are checked."""
     return sign_in_as(Client(enforce_csrf_checks=True), dashboard, SUPERVISOR)
-
-
-@dataclass(frozen=True)
-class Sent:
-    method: str
-    url: str
-    body: bytes | None = None  # what a write carried, for tests that check only changes are sent
-
-
-@pytest.fixture
-def upstream_log(monkeypatch) -> list[Sent]:
-    """Every HTTP request the dashboard sends upstream (the emulator or anything else), as sent."""
-    from requests.adapters import HTTPAdapter
-
-    sent: list[Sent] = []
-    original = HTTPAdapter.send
-
-    def send(self, request, **kwargs):
-        sent.append(Sent(request.method, request.url, request.body if isinstance(request.body, bytes) else None))
-        return original(self, request, **kwargs)
-
-    monkeypatch.setattr(HTTPAdapter, "send", send)
-    return sent

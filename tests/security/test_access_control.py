@@ -17,8 +17,8 @@ from django.test import Client
 
 from tests.conftest import AGENT, DEMO_PASSWORD, SUPERVISOR, sign_in_as
 from tests.recording_form import opened_form
-from tests.security.conftest import ROUTES, upstream_log  # noqa: F401  (the fixture)
-from voiphistory.accounts import tokens, upstream
+from tests.security.conftest import ROUTES
+from voiphistory.accounts import tokens
 
 # The only views anyone may reach signed out: signing in (two steps), signing out (a lapsed
 # session's button must work), and the load balancer's health check. Static files are served by
@@ -26,17 +26,30 @@ from voiphistory.accounts import tokens, upstream
 PUBLIC = {"accounts:sign_in", "accounts:two_factor", "accounts:sign_out", "ops:health"}
 PRIVATE = [route for route in ROUTES if route.name not in PUBLIC]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-OFF_SITE = ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example/", "https:evil.example",
-            "javascript:alert(1)", " //evil.example", "http://testserver@evil.example/", "/%09/evil.example",
-            "\t//evil.example", "///evil.example", "data:text/html,<script>alert(1)</script>"]  # fmt: skip
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example/",
+    "https:evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "http://testserver@evil.example/",
+    "/%09/evil.example",
+    "\t//evil.example",
+    "///evil.example",
+    "data:text/html,<script>alert(1)</script>",
+]
 
 
 def test_the_walk_sees_every_view_and_the_public_list_is_exactly_what_is_public():
     names = {route.name for route in ROUTES}
     assert {"history:table", "history:recording_audio", "jobs:download", "audit:export"} <= names
-    assert PUBLIC <= names
+    assert names >= PUBLIC
     marked_public = {route.name for route in ROUTES if getattr(route.view, "login_required", True) is False}
-    assert marked_public == PUBLIC, "a view was marked login_not_required: add it to PUBLIC only if it must be"
+    assert marked_public == PUBLIC, (
+        "a view was marked login_not_required: add it to PUBLIC only if it must be"
+    )
 
 
 @pytest.mark.parametrize("route", PRIVATE, ids=str)
@@ -66,7 +79,7 @@ def test_every_post_without_the_csrf_token_is_refused(csrf_client, route):
 
 def test_a_forged_token_is_refused_and_htmxs_header_is_accepted(csrf_client):
     page = csrf_client.get("/calls/").content.decode()
-    assert "hx-headers='{&quot;X-CSRFToken&quot;: &quot;" in page or "hx-headers='{\"X-CSRFToken\": \"" in page
+    assert "hx-headers='{&quot;X-CSRFToken&quot;: &quot;" in page or 'hx-headers=\'{"X-CSRFToken": "' in page
     token = csrf_client.cookies[settings.CSRF_COOKIE_NAME].value
     forged = csrf_client.post("/settings/", {"time_zone": "Nowhere/Land"}, HTTP_X_CSRFTOKEN="x" * 32)
     assert forged.status_code == 403
@@ -79,8 +92,14 @@ def test_a_cross_origin_post_with_a_stolen_token_is_refused_over_https(dashboard
     client = sign_in_as(Client(enforce_csrf_checks=True), dashboard, SUPERVISOR)
     client.get("/calls/", secure=True, HTTP_HOST="dashboard.example")
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    response = client.post("/settings/", {"time_zone": "UTC"}, secure=True, HTTP_HOST="dashboard.example",
-                           HTTP_ORIGIN="https://evil.example", HTTP_X_CSRFTOKEN=token)  # fmt: skip
+    response = client.post(
+        "/settings/",
+        {"time_zone": "UTC"},
+        secure=True,
+        HTTP_HOST="dashboard.example",
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_X_CSRFTOKEN=token,
+    )
     assert response.status_code == 403
 
 
@@ -91,8 +110,12 @@ def _where(**conditions) -> str:
     return json.dumps([{"property": k, "operator": "eq", "value": v} for k, v in conditions.items()])
 
 
-@pytest.mark.parametrize(("slug", "path"), [("calls", "/cdrs"), ("recordings", "/monitors"), ("voicemail", "/voicemessages")])
-def test_an_agents_crafted_delete_is_refused_by_the_dashboard_in_every_section(agent, dashboard, upstream_log, slug, path):
+@pytest.mark.parametrize(
+    ("slug", "path"), [("calls", "/cdrs"), ("recordings", "/monitors"), ("voicemail", "/voicemessages")]
+)
+def test_an_agents_crafted_delete_is_refused_by_the_dashboard_in_every_section(
+    agent, dashboard, upstream_log, slug, path
+):
     item = dashboard.get(path, limit=1).json()["data"][0]
     upstream_log.clear()
     page = agent.post(f"/{slug}/{item['id']}/delete/", {"next": f"/{slug}/"})
@@ -103,28 +126,42 @@ def test_an_agents_crafted_delete_is_refused_by_the_dashboard_in_every_section(a
 
 def test_an_agents_crafted_recording_edit_changes_nothing(agent, dashboard, upstream_log):
     monitor = dashboard.get("/monitors", limit=1).json()["data"][0]
-    data = {"summary": "agent was here", "transcript": "", "transcript_speakers": "", "sentiment": "1", "cx_score": "1"}
+    data = {
+        "summary": "agent was here",
+        "transcript": "",
+        "transcript_speakers": "",
+        "sentiment": "1",
+        "cx_score": "1",
+    }
     upstream_log.clear()
     response = agent.post(f"/recordings/{monitor['id']}/edit/", data)
     assert response.status_code == 403 and "read-only" in response.content.decode() and upstream_log == []
-    assert agent.get(f"/recordings/{monitor['id']}/edit/").status_code == 403  # nor is the form theirs to open
+    assert (
+        agent.get(f"/recordings/{monitor['id']}/edit/").status_code == 403
+    )  # nor is the form theirs to open
     assert dashboard.get(f"/monitors/{monitor['id']}").json()["data"] == monitor
 
 
 def test_an_agents_crafted_voicemail_move_changes_nothing(agent, dashboard):
-    inbox = dashboard.get("/voicemessages", limit=2, filter=_where(folder=dashboard.code("folder", "INBOX"))).json()["data"]
-    response = agent.post("/voicemail/move/", {"ids": [m["id"] for m in inbox], "folder": "Work"}, follow=True)
+    inbox = dashboard.get(
+        "/voicemessages", limit=2, filter=_where(folder=dashboard.code("folder", "INBOX"))
+    ).json()["data"]
+    response = agent.post(
+        "/voicemail/move/", {"ids": [m["id"] for m in inbox], "folder": "Work"}, follow=True
+    )
     assert "Your account is read-only" in response.content.decode()  # refused before VoIPstudio is asked
-    assert [dashboard.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == [m["folder"] for m in inbox]
+    assert [dashboard.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == [
+        m["folder"] for m in inbox
+    ]
 
 
 def test_an_agent_session_cannot_make_itself_a_supervisor(agent, dashboard):
     """The dashboard refuses agents from the roles /me reported at sign-in; behind that, VoIPstudio's
     own roles decide. Even a session edited to claim write access (were it possible) is refused upstream."""
     session = agent.session
-    state = session[upstream.SESSION_KEY]
+    state = session[tokens.SESSION_KEY]
     state["account"]["can_write"] = True
-    session[upstream.SESSION_KEY] = state
+    session[tokens.SESSION_KEY] = state
     session.save()
     monitor = dashboard.get("/monitors", limit=1).json()["data"][0]
     assert "Delete" in agent.get("/recordings/").content.decode()
@@ -138,7 +175,11 @@ def test_an_agent_session_cannot_make_itself_a_supervisor(agent, dashboard):
 
 def _on_site(location: str) -> bool:
     parts = urlsplit(location)
-    return parts.scheme in ("", "http") and parts.netloc in ("", "testserver") and not location.startswith(("//", "/\\"))
+    return (
+        parts.scheme in ("", "http")
+        and parts.netloc in ("", "testserver")
+        and not location.startswith(("//", "/\\"))
+    )
 
 
 def _links_on_site(page: str) -> bool:
@@ -168,7 +209,9 @@ def test_views_that_go_back_to_next_stay_on_site(agent, dashboard, next_url):
     for response in responses:
         assert response.status_code == 302 and _on_site(response["Location"]), response["Location"]
     supervisor = sign_in_as(Client(), dashboard, SUPERVISOR)  # the confirm step is not an agent's to see
-    assert _links_on_site(supervisor.get(f"/recordings/{monitor['id']}/delete/", {"next": next_url}).content.decode())
+    assert _links_on_site(
+        supervisor.get(f"/recordings/{monitor['id']}/delete/", {"next": next_url}).content.decode()
+    )
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
@@ -185,7 +228,7 @@ def test_a_saved_recording_edit_never_redirects_off_site(supervisor, dashboard, 
 
 
 def _revoke(dashboard, client) -> None:
-    state = client.session.get(upstream.SESSION_KEY)
+    state = client.session.get(tokens.SESSION_KEY)
     if state:
         token = tokens.unseal(state["token"])
         requests.delete(f"{dashboard.api_url}/apitokens/{token}", headers={"X-Auth-Token": token}, timeout=10)

@@ -29,7 +29,7 @@ PAYLOADS = [
     "'><svg/onload=alert(`xss-4`)>",
     "</textarea><script>alert('xss-5')</script>",
     "{{ request.session }}{% debug %}",
-    "=HYPERLINK(\"http://evil.example\",\"xss-7\")",
+    '=HYPERLINK("http://evil.example","xss-7")',
 ]
 # Free-text columns of the emulator's tables: names, caller ids, user agents (they reach the SIP
 # trace too), notes, transcripts, summaries, chat text.
@@ -38,16 +38,35 @@ TEXT_COLUMNS = {
     "emulator_note": ["user_name", "note"],
     "emulator_monitor": ["src_name", "dst_name", "summary", "transcript"],
     "emulator_voicemessage": ["callerid", "transcript"],
-    "emulator_chat": ["visitor_name", "visitor_email", "visitor_city", "visitor_country", "visitor_referer",
-                      "visitor_ua", "operator_ua"],
+    "emulator_chat": [
+        "visitor_name",
+        "visitor_email",
+        "visitor_city",
+        "visitor_country",
+        "visitor_referer",
+        "visitor_ua",
+        "operator_ua",
+    ],
     "emulator_chatmsg": ["sender_name", "message"],
     "emulator_conversation": ["src_name", "dst_name"],
     "emulator_sms": ["from_name", "to_name", "message"],
     "emulator_msdr": ["src_ua", "dst_ua"],
     "emulator_user": ["first_name", "last_name"],
-}  # fmt: skip
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete",
-                  "data", "poster", "xlink:href"}  # fmt: skip
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "hx-get",
+    "hx-post",
+    "hx-put",
+    "hx-patch",
+    "hx-delete",
+    "data",
+    "poster",
+    "xlink:href",
+}
 ACTIVE_TAGS = {"img", "iframe", "object", "embed", "style", "base"}
 
 
@@ -71,11 +90,19 @@ def assert_inert(html: str, where: str) -> None:
         if tag == "script":
             assert attrs.get("src", "").startswith("/static/"), (where, tag, attrs)
         assert tag not in ACTIVE_TAGS, (where, tag, attrs)
-        assert tag != "svg" or attrs.get("class") == "ladder-svg", (where, tag, attrs)  # only the SIP ladder's
+        assert tag != "svg" or attrs.get("class") == "ladder-svg", (
+            where,
+            tag,
+            attrs,
+        )  # only the SIP ladder's
         for name, value in attrs.items():
             assert not name.startswith(("on", "hx-on")) and name != "style", (where, tag, attrs)
             if name in URL_ATTRIBUTES:
-                assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (where, tag, attrs)
+                assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (
+                    where,
+                    tag,
+                    attrs,
+                )
 
 
 def _seed(db_path: Path) -> None:
@@ -83,8 +110,10 @@ def _seed(db_path: Path) -> None:
         for table, columns in TEXT_COLUMNS.items():
             for index, payload in enumerate(PAYLOADS):
                 sets = ", ".join(f"{column} = ?" for column in columns)
-                db.execute(f"UPDATE {table} SET {sets} WHERE rowid % {len(PAYLOADS)} = {index}",  # noqa: S608
-                           [payload] * len(columns))  # fmt: skip
+                db.execute(
+                    f"UPDATE {table} SET {sets} WHERE rowid % {len(PAYLOADS)} = {index}",  # noqa: S608
+                    [payload] * len(columns),
+                )
         speakers = json.dumps([{"speaker": PAYLOADS[0], "text": PAYLOADS[1], "start": 0.0, "end": 1.0}])
         db.execute("UPDATE emulator_monitor SET transcript_speakers = ?", [speakers])
 
@@ -121,17 +150,23 @@ def test_payloads_in_every_text_field_render_inert_everywhere(hostile, caplog):
         chats = emulator.get("/chats", limit=7, sort="id").json()["data"]
         notes = emulator.get("/cdrs", limit=50, sort="id").json()["data"]
         for item in monitors:
-            cdr = emulator.get("/cdrs", limit=1, filter=json.dumps(
-                [{"property": "live_id", "operator": "eq", "value": item["live_id"]}])).json()["data"]  # fmt: skip
-            for path in [f"/recordings/{item['id']}/edit/", f"/recordings/{item['id']}/row/",
-                         f"/recordings/{item['id']}/delete/"] + ([f"/calls/{cdr[0]['id']}/"] if cdr else []):  # fmt: skip
+            cdr = emulator.get(
+                "/cdrs",
+                limit=1,
+                filter=json.dumps([{"property": "live_id", "operator": "eq", "value": item["live_id"]}]),
+            ).json()["data"]
+            for path in [
+                f"/recordings/{item['id']}/edit/",
+                f"/recordings/{item['id']}/row/",
+                f"/recordings/{item['id']}/delete/",
+            ] + ([f"/calls/{cdr[0]['id']}/"] if cdr else []):
                 for extra in ({}, HTMX):
                     pages[f"{path} {bool(extra)}"] = _get(client, path, **extra)[1]
             if cdr:
                 pages[f"ladder {item['id']}"] = _get(client, f"/calls/{cdr[0]['id']}/?part=ladder", **HTMX)[1]
             download, _ = _get(client, f"/recordings/{item['id']}/audio.mp3?download=1")
             disposition = download["Content-Disposition"]
-            assert not re.search(r'[\r\n<>]', disposition) and disposition.count('"') == 2, disposition
+            assert not re.search(r"[\r\n<>]", disposition) and disposition.count('"') == 2, disposition
         for item in chats:
             for extra in ({}, HTMX):
                 pages[f"chat {item['id']} {bool(extra)}"] = _get(client, f"/chats/{item['id']}/", **extra)[1]
@@ -143,9 +178,15 @@ def test_payloads_in_every_text_field_render_inert_everywhere(hostile, caplog):
         assert_inert(html, where)
         assert token not in html, where
     everything = "\n".join(pages.values())
-    for escaped in ("&lt;script&gt;alert(&#x27;xss-1&#x27;)&lt;/script&gt;", "&quot;&gt;&lt;img src=x onerror=alert(",
-                    "&lt;/textarea&gt;&lt;script&gt;", "javascript:alert(&#x27;xss-3&#x27;)"):  # fmt: skip
-        assert escaped in everything, f"the payload {escaped!r} was never rendered: the test would prove nothing"
+    for escaped in (
+        "&lt;script&gt;alert(&#x27;xss-1&#x27;)&lt;/script&gt;",
+        "&quot;&gt;&lt;img src=x onerror=alert(",
+        "&lt;/textarea&gt;&lt;script&gt;",
+        "javascript:alert(&#x27;xss-3&#x27;)",
+    ):
+        assert escaped in everything, (
+            f"the payload {escaped!r} was never rendered: the test would prove nothing"
+        )
     assert all(token not in record.getMessage() for record in caplog.records)
 
 
@@ -162,8 +203,17 @@ def test_the_token_never_appears_in_responses_headers_or_logs(supervisor, dashbo
     token = dashboard.token(SUPERVISOR)
     monitor = dashboard.get("/monitors", limit=1).json()["data"][0]
     dashboard.add_fault(path=r"^/cdrs$", status=503)
-    paths = ["/calls/", "/recordings/", f"/recordings/{monitor['id']}/audio.mp3", "/settings/", "/jobs/", "/audit/",
-             "/calls/1/", "/nonexistent/", "/sign-in/"]  # fmt: skip
+    paths = [
+        "/calls/",
+        "/recordings/",
+        f"/recordings/{monitor['id']}/audio.mp3",
+        "/settings/",
+        "/jobs/",
+        "/audit/",
+        "/calls/1/",
+        "/nonexistent/",
+        "/sign-in/",
+    ]
     with caplog.at_level(logging.DEBUG):
         for path in paths:
             for extra in ({}, HTMX):
@@ -189,7 +239,9 @@ def test_an_error_report_hides_the_token(supervisor, dashboard, monkeypatch):
         upstream.client_for(request)
     except RuntimeError:
         kind, error, traceback = sys.exc_info()
-        report = ExceptionReporter(request, kind, error, traceback.tb_next)  # from client_for down (not this test)
+        report = ExceptionReporter(
+            request, kind, error, traceback.tb_next
+        )  # from client_for down (not this test)
         text, page = report.get_traceback_text(), report.get_traceback_html()
     else:
         pytest.fail("expected the crash")

@@ -32,7 +32,9 @@ def _where(**conditions) -> str:
 
 
 def _body(response) -> str:
-    return (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8", "replace")
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode(
+        "utf-8", "replace"
+    )
 
 
 @pytest.fixture
@@ -41,7 +43,9 @@ def items(dashboard) -> dict:
     return {
         "monitor": monitor,
         "cdr": dashboard.get("/cdrs", limit=1, filter=_where(live_id=monitor["live_id"])).json()["data"][0],
-        "chat": dashboard.get("/chats", limit=1, filter=_where(state=dashboard.code("state", "closed"))).json()["data"][0],
+        "chat": dashboard.get(
+            "/chats", limit=1, filter=_where(state=dashboard.code("state", "closed"))
+        ).json()["data"][0],
         "voicemail": dashboard.get("/voicemessages", limit=1).json()["data"][0],
     }
 
@@ -59,9 +63,15 @@ def _pages(items: dict) -> list[tuple[str, str]]:
         (f"/recordings/{m}/audio.mp3", r"^/monitors/\d+\.mp3$"),
         (f"/voicemail/{v}/audio.mp3", r"^/voicemessages/\d+$"),
         (f"/calls/{c}/capture.pcap", r"\.pcap$"),
-        *[(f"/{s.slug}/", rf"^/{s.collection.replace('_', '/').replace('calltracking/cdrs', '(cdrs/)?calltracking(/cdrs)?')}$")
-          for s in SECTIONS if s.slug != "calls"],
-    ]  # fmt: skip
+        *[
+            (
+                f"/{s.slug}/",
+                rf"^/{s.collection.replace('_', '/').replace('calltracking/cdrs', '(cdrs/)?calltracking(/cdrs)?')}$",
+            )
+            for s in SECTIONS
+            if s.slug != "calls"
+        ],
+    ]
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=str)
@@ -102,7 +112,10 @@ def fresh(client, settings, fresh_emulator, tmp_path, db):
     return sign_in_as(client, fresh_emulator, SUPERVISOR), fresh_emulator
 
 
-WRITE_FAULTS = {**{k: v for k, v in FAULTS.items() if k != "slow"}, "slow-then-503": {"latency_ms": 1500, "status": 503}}
+WRITE_FAULTS = {
+    **{k: v for k, v in FAULTS.items() if k != "slow"},
+    "slow-then-503": {"latency_ms": 1500, "status": 503},
+}
 
 
 @pytest.mark.default_profile  # deletes calls and chat messages by id: GET /chatmsgs, DELETE /cdrs/{ids} are not in the reference
@@ -118,7 +131,9 @@ def test_a_failed_write_says_so_and_changes_nothing(fresh, fault):
     before = {
         "monitor": emulator.get(f"/monitors/{monitor['id']}").json()["data"],
         "folders": [m["folder"] for m in inbox],
-        "messages": len(emulator.get("/chatmsgs", limit=100, filter=_where(chat_id=chat["id"])).json()["data"]),
+        "messages": len(
+            emulator.get("/chatmsgs", limit=100, filter=_where(chat_id=chat["id"])).json()["data"]
+        ),
     }
     edit = opened_form(client, monitor["id"], summary="changed under a fault", cx_score="5")
     # A DELETE answered 2xx counts as done whatever its body (VoIPstudio's delete bodies carry
@@ -128,23 +143,36 @@ def test_a_failed_write_says_so_and_changes_nothing(fresh, fault):
     answers = {
         "edit": client.post(f"/recordings/{monitor['id']}/edit/", edit, **HTMX),
         "edit-page": client.post(f"/recordings/{monitor['id']}/edit/", edit),
-        "move": client.post("/voicemail/move/", {"ids": [m["id"] for m in inbox], "folder": "Work"}, follow=True),
+        "move": client.post(
+            "/voicemail/move/", {"ids": [m["id"] for m in inbox], "folder": "Work"}, follow=True
+        ),
         "delete": client.post(f"/calls/{cdr['id']}/delete/", {"next": "/calls/"}, **HTMX),
         "delete-page": client.post(f"/calls/{cdr['id']}/delete/", {"next": "/calls/"}),
-        "chat": client.post(f"/chats/{chat['id']}/messages/delete/", {"message": [m["id"] for m in messages], "confirm": "yes"}, **HTMX),
-    }  # fmt: skip
+        "chat": client.post(
+            f"/chats/{chat['id']}/messages/delete/",
+            {"message": [m["id"] for m in messages], "confirm": "yes"},
+            **HTMX,
+        ),
+    }
     emulator.clear_faults()
     if fault == "malformed":
         answers = {name: answers[name] for name in ("edit", "edit-page", "move")}
     for name, response in answers.items():
         assert response.status_code != 500 and MESSAGE in _body(response), (name, response.status_code)
-        assert not re.search(r"Recording saved|Moved \d|The call was deleted|Deleted \d+ message", _body(response)), name
+        assert not re.search(
+            r"Recording saved|Moved \d|The call was deleted|Deleted \d+ message", _body(response)
+        ), name
     assert emulator.get(f"/monitors/{monitor['id']}").json()["data"] == before["monitor"]
-    assert [emulator.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == before["folders"]
+    assert [emulator.get(f"/voicemessages/{m['id']}").json()["data"]["folder"] for m in inbox] == before[
+        "folders"
+    ]
     if fault == "malformed":
         return
     assert emulator.get(f"/cdrs/{cdr['id']}").status_code == 200
-    assert len(emulator.get("/chatmsgs", limit=100, filter=_where(chat_id=chat["id"])).json()["data"]) == before["messages"]
+    assert (
+        len(emulator.get("/chatmsgs", limit=100, filter=_where(chat_id=chat["id"])).json()["data"])
+        == before["messages"]
+    )
     from voiphistory.audit.models import AuditEvent
 
     # Nothing happened, so the audit trail says nothing happened: a write whose answer was lost
@@ -157,9 +185,11 @@ def test_writes_when_voipstudio_is_unreachable_say_so(supervisor, settings, item
     m = items["monitor"]["id"]
     edit = opened_form(supervisor, m, summary="x", cx_score="1")  # opened while VoIPstudio answered
     settings.VOIPSTUDIO_BASE_URL = f"http://127.0.0.1:{free_port()}/v1.2/voipstudio"
-    for path, data in [(f"/recordings/{m}/edit/", edit),
-                       ("/voicemail/move/", {"ids": [items["voicemail"]["id"]], "folder": "Work"}),
-                       (f"/calls/{items['cdr']['id']}/delete/", {"next": "/calls/"}),
-                       (f"/chats/{items['chat']['id']}/messages/delete/", {"message": [1], "confirm": "yes"})]:  # fmt: skip
+    for path, data in [
+        (f"/recordings/{m}/edit/", edit),
+        ("/voicemail/move/", {"ids": [items["voicemail"]["id"]], "folder": "Work"}),
+        (f"/calls/{items['cdr']['id']}/delete/", {"next": "/calls/"}),
+        (f"/chats/{items['chat']['id']}/messages/delete/", {"message": [1], "confirm": "yes"}),
+    ]:
         response = supervisor.post(path, data, follow=True, **({} if "move" in path else HTMX))
         assert response.status_code != 500 and MESSAGE in _body(response), path

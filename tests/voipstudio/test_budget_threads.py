@@ -12,7 +12,10 @@ from voiphistory.voipstudio import budget
 
 def test_pool_map_carries_the_budget_into_the_threads_and_plain_map_does_not():
     with budget.time_budget(6), ThreadPoolExecutor(max_workers=2) as pool:
-        assert all(left is not None and 0 < left <= 6 for left in budget.pool_map(pool, lambda _: budget.remaining(), range(4)))
+        assert all(
+            left is not None and 0 < left <= 6
+            for left in budget.pool_map(pool, lambda _: budget.remaining(), range(4))
+        )
         assert list(pool.map(lambda _: budget.remaining(), range(4))) == [None] * 4  # why pool_map exists
 
 

@@ -7,21 +7,29 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import free_port
-from voiphistory.voipstudio import TRANSIENT_ERRORS, OutcomeUnknown, Unavailable, VoicemailFolder, VoipstudioClient
+from voiphistory.voipstudio import (
+    TRANSIENT_ERRORS,
+    OutcomeUnknown,
+    Unavailable,
+    VoicemailFolder,
+    VoipstudioClient,
+)
 
 TOKEN = "tokSECRET0123456789abcdef"
 MONITOR = {"id": 7, "timestamp": "2024-03-01 10:00:00", "sentiment": 2, "cx_score": 80, "summary": "s"}
 
 
+RELEASE = threading.Event()  # set when a test's server closes: a hung answer ends then
+
+
 def _hang(handler: BaseHTTPRequestHandler) -> None:
-    time.sleep(1.0)  # past the client's read timeout
+    RELEASE.wait(30)  # never answers while the client waits (its read timeout is 0.3 s)
 
 
 def _hang_up(handler: BaseHTTPRequestHandler) -> None:
@@ -81,8 +89,10 @@ class Server:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
+    RELEASE.clear()
     srv = Server()
     yield srv
+    RELEASE.set()
     srv.httpd.shutdown()
     srv.httpd.server_close()
 
@@ -92,8 +102,13 @@ WRITES = {
     "delete": lambda c: c.monitors.delete([7]),
     "bulk move": lambda c: c.voicemessages.move([9, 10], VoicemailFolder("Work")),
 }
-LOST = {"read timeout": _hang, "hung up": _hang_up, "cut off": _cut_off, "gateway timeout": _answer(504, b"{}"),
-        "bad gateway": _answer(502, b"<html>proxy</html>")}  # fmt: skip
+LOST = {
+    "read timeout": _hang,
+    "hung up": _hang_up,
+    "cut off": _cut_off,
+    "gateway timeout": _answer(504, b"{}"),
+    "bad gateway": _answer(502, b"<html>proxy</html>"),
+}
 
 
 @pytest.mark.parametrize("lost", LOST, ids=str)
@@ -103,7 +118,9 @@ def test_a_write_whose_answer_is_lost_is_outcome_unknown_and_sent_once(server, w
     with pytest.raises(OutcomeUnknown) as raised:
         WRITES[write](server.client())
     assert len(server.received) == 1, server.received  # never retried
-    assert raised.value.method in ("PATCH", "DELETE") and raised.value.path.startswith(("/monitors", "/voicemessages"))
+    assert raised.value.method in ("PATCH", "DELETE") and raised.value.path.startswith(
+        ("/monitors", "/voicemessages")
+    )
     assert not isinstance(raised.value, TRANSIENT_ERRORS)  # a Celery autoretry must not repeat it
 
 
@@ -116,7 +133,9 @@ def test_a_2xx_whose_body_is_unreadable_is_outcome_unknown(server, write):
 
 @pytest.mark.parametrize("write", WRITES, ids=str)
 def test_a_write_that_never_left_is_unavailable_not_unknown(write):
-    client = VoipstudioClient(f"http://127.0.0.1:{free_port()}/v1", TOKEN, retries=3, backoff=0)  # nobody listens
+    client = VoipstudioClient(
+        f"http://127.0.0.1:{free_port()}/v1", TOKEN, retries=3, backoff=0
+    )  # nobody listens
     with pytest.raises(Unavailable, match="could not connect") as raised:
         WRITES[write](client)
     assert not isinstance(raised.value, OutcomeUnknown)
@@ -130,7 +149,9 @@ def test_a_read_that_times_out_stays_unavailable(server):
 
 
 def test_a_refused_write_is_still_its_own_error_not_unknown(server):
-    server.reply = _answer(400, b'{"message": "Validation error", "errors": [{"field": "sentiment", "message": "bad"}]}')
+    server.reply = _answer(
+        400, b'{"message": "Validation error", "errors": [{"field": "sentiment", "message": "bad"}]}'
+    )
     from voiphistory.voipstudio import InvalidRequest
 
     with pytest.raises(InvalidRequest):
@@ -141,4 +162,6 @@ def test_an_edit_sends_only_the_fields_given(server):
     server.reply = _answer(200, json.dumps({"data": MONITOR}).encode())
     server.client().monitors.update(7, summary="Only this.")
     [(method, path, body)] = server.received
-    assert (method, path) == ("PATCH", "/v1.2/voipstudio/monitors/7") and json.loads(body) == {"summary": "Only this."}
+    assert (method, path) == ("PATCH", "/v1.2/voipstudio/monitors/7") and json.loads(body) == {
+        "summary": "Only this."
+    }

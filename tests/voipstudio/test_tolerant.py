@@ -12,8 +12,7 @@ import logging
 import pytest
 import responses
 
-from voiphistory.voipstudio import Codes, Raw, Sentiment, VoicemailFolder, VoipstudioClient
-from voiphistory.voipstudio import _parse
+from voiphistory.voipstudio import Codes, Raw, Sentiment, VoicemailFolder, VoipstudioClient, _parse
 from voiphistory.voipstudio.resources import parse_dictionaries
 
 BASE = "https://api.test/v1.2/voipstudio"
@@ -63,35 +62,58 @@ def test_unknown_values_are_kept_raw_logged_once_and_the_other_records_are_whole
 
 
 def test_a_record_without_a_usable_id_or_date_is_left_out_of_its_page_not_the_page(mock, caplog):
-    mock.get(f"{BASE}/cdrs", json=_page({"id": "x", "calldate": "2026-11-30 09:00:00"},
-                                         {"id": 8, "calldate": "yesterday at nine"},
-                                         {"id": 7, "calldate": "2026-11-30 09:00:00", "type": "Z"}))  # fmt: skip
+    mock.get(
+        f"{BASE}/cdrs",
+        json=_page(
+            {"id": "x", "calldate": "2026-11-30 09:00:00"},
+            {"id": 8, "calldate": "yesterday at nine"},
+            {"id": 7, "calldate": "2026-11-30 09:00:00", "type": "Z"},
+        ),
+    )
     with caplog.at_level(logging.WARNING, logger="voiphistory.voipstudio"):
         page = VoipstudioClient(BASE, "t").cdrs.page()
-    assert [cdr.id for cdr in page.items] == [7] and page.items[0].type == "Z"  # an unknown type: a string as sent
+    assert [cdr.id for cdr in page.items] == [7] and page.items[
+        0
+    ].type == "Z"  # an unknown type: a string as sent
     assert page.total == 3  # the count stays VoIPstudio's
     assert sum("cdrs.record" in r.getMessage() for r in caplog.records) == 2
 
 
 def test_sentiment_and_chat_state_codes(mock):
-    mock.get(f"{BASE}/monitors", json=_page(
-        {"id": 1, "timestamp": "2026-11-30 09:00:00", "sentiment": -1},
-        {"id": 2, "timestamp": "2026-11-30 09:00:00", "sentiment": "positive"},
-        {"id": 3, "timestamp": "2026-11-30 09:00:00", "sentiment": 7},
-    ))  # fmt: skip
-    mock.get(f"{BASE}/chats", json=_page({"id": 1, "created_at": "2026-11-30 09:00:00", "state": "abandoned"},
-                                          {"id": 2, "created_at": "2026-11-30 09:00:00", "state": "2"}))  # fmt: skip
+    mock.get(
+        f"{BASE}/monitors",
+        json=_page(
+            {"id": 1, "timestamp": "2026-11-30 09:00:00", "sentiment": -1},
+            {"id": 2, "timestamp": "2026-11-30 09:00:00", "sentiment": "positive"},
+            {"id": 3, "timestamp": "2026-11-30 09:00:00", "sentiment": 7},
+        ),
+    )
+    mock.get(
+        f"{BASE}/chats",
+        json=_page(
+            {"id": 1, "created_at": "2026-11-30 09:00:00", "state": "abandoned"},
+            {"id": 2, "created_at": "2026-11-30 09:00:00", "state": "2"},
+        ),
+    )
     default, reference = VoipstudioClient(BASE, "t"), VoipstudioClient(BASE, "t", codes=REFERENCE_CODES)
     assert [m.sentiment for m in default.monitors.page().items] == [Raw(-1), Sentiment.POSITIVE, Raw(7)]
-    assert [m.sentiment for m in reference.monitors.page().items] == [Sentiment.NEGATIVE, Sentiment.POSITIVE, Raw(7)]
+    assert [m.sentiment for m in reference.monitors.page().items] == [
+        Sentiment.NEGATIVE,
+        Sentiment.POSITIVE,
+        Raw(7),
+    ]
     assert [c.state for c in default.chats.page().items] == ["abandoned", 2]
     assert reference.with_token("u").codes is REFERENCE_CODES  # a client for another user keeps the codes
 
 
 def test_patch_sends_the_sentiment_word_and_move_the_folder_name_whatever_the_numbering(mock):
     client = VoipstudioClient(BASE, "t", codes=REFERENCE_CODES)
-    mock.patch(f"{BASE}/monitors/5", json={"data": {"id": 5, "timestamp": "2026-11-30 09:00:00", "sentiment": -1}})
-    mock.patch(f"{BASE}/voicemessages", json={"data": [{"id": 9, "origtime": "2026-11-30 09:00:00", "folder": 5}]})
+    mock.patch(
+        f"{BASE}/monitors/5", json={"data": {"id": 5, "timestamp": "2026-11-30 09:00:00", "sentiment": -1}}
+    )
+    mock.patch(
+        f"{BASE}/voicemessages", json={"data": [{"id": 9, "origtime": "2026-11-30 09:00:00", "folder": 5}]}
+    )
     assert client.monitors.update(5, sentiment=Sentiment.NEGATIVE).sentiment is Sentiment.NEGATIVE
     assert client.voicemessages.move([9], "urgent")[0].folder == "Urgent"
     assert mock.calls[0].request.body == b'{"sentiment": "negative"}'
@@ -111,13 +133,21 @@ def test_codes_refuse_ambiguous_configuration():
 @pytest.mark.parametrize(
     "data, labels",
     [
-        ({"type": [{"value": "O", "label": "Outbound"}], "result": [{"value": 1, "label": "Sent"}]},
-         {"type": {"O": "Outbound"}, "result": {1: "Sent"}}),
-        ({"type": {"O": "Outbound"}, "state": {"0": "Queued", "1": "Active"}}, {"type": {"O": "Outbound"}, "state": {0: "Queued", 1: "Active"}}),
-        ([{"id": 2222, "type": 0, "calldate": "2022-11-17 05:57:42"}], {}),  # the reference's own example: no labels in it
+        (
+            {"type": [{"value": "O", "label": "Outbound"}], "result": [{"value": 1, "label": "Sent"}]},
+            {"type": {"O": "Outbound"}, "result": {1: "Sent"}},
+        ),
+        (
+            {"type": {"O": "Outbound"}, "state": {"0": "Queued", "1": "Active"}},
+            {"type": {"O": "Outbound"}, "state": {0: "Queued", 1: "Active"}},
+        ),
+        (
+            [{"id": 2222, "type": 0, "calldate": "2022-11-17 05:57:42"}],
+            {},
+        ),  # the reference's own example: no labels in it
         ({"type": "Outbound", "context": [{"nothing": 1}]}, {}),
     ],
-)  # fmt: skip
+)
 def test_dictionaries_are_read_in_either_shape(data, labels):
     assert parse_dictionaries(data) == labels
 
@@ -126,29 +156,38 @@ def test_dictionaries_are_read_in_either_shape(data, labels):
 
 
 def _by_id(client: VoipstudioClient, collection: str, **params) -> dict:
-    return {item.id: item for item in getattr(client, collection).page(limit=200, sort="id", direction="ASC", **params).items}
+    return {
+        item.id: item
+        for item in getattr(client, collection).page(limit=200, sort="id", direction="ASC", **params).items
+    }
 
 
 def test_reference_dialect_folders_read_right_only_with_its_numbering(emulator, reference_emulator):
     default = _by_id(VoipstudioClient(emulator.api_url, emulator.token()), "voicemessages")
     as_is = _by_id(VoipstudioClient(reference_emulator.api_url, reference_emulator.token()), "voicemessages")
-    configured = _by_id(VoipstudioClient(reference_emulator.api_url, reference_emulator.token(), codes=REFERENCE_CODES),
-                        "voicemessages")  # fmt: skip
+    configured = _by_id(
+        VoipstudioClient(reference_emulator.api_url, reference_emulator.token(), codes=REFERENCE_CODES),
+        "voicemessages",
+    )
     assert default.keys() == as_is.keys() == configured.keys()
     # Unconfigured, the 0-based INBOX is a code nobody knows: shown raw, and nothing failed.
     assert any(message.folder == Raw(0) for message in as_is.values())
     assert "Urgent" in {message.folder for message in configured.values()}
     for id, message in configured.items():  # the default dialect lists Urgent messages in INBOX
-        assert message.folder == default[id].folder or (message.folder, default[id].folder) == ("Urgent", "INBOX")
+        assert message.folder == default[id].folder or (message.folder, default[id].folder) == (
+            "Urgent",
+            "INBOX",
+        )
 
 
 def test_reference_dialect_sentiments_chat_states_and_dictionaries(emulator, reference_emulator):
     default_client = VoipstudioClient(emulator.api_url, emulator.token())
-    reference_client = VoipstudioClient(reference_emulator.api_url, reference_emulator.token(), codes=REFERENCE_CODES)
+    reference_client = VoipstudioClient(
+        reference_emulator.api_url, reference_emulator.token(), codes=REFERENCE_CODES
+    )
     default, reference = _by_id(default_client, "monitors"), _by_id(reference_client, "monitors")
     assert {id: m.sentiment for id, m in reference.items()} == {id: m.sentiment for id, m in default.items()}
     assert any(m.sentiment is Sentiment.NEGATIVE for m in reference.values())
     states = {chat.state for chat in reference_client.chats.page(limit=200).items}
     assert states and all(isinstance(state, str) for state in states)
     assert reference_client.cdrs.dictionaries()["type"] == default_client.cdrs.dictionaries()["type"]
-

@@ -8,17 +8,22 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth import logout, middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from voiphistory.accounts.upstream import NotSignedIn, account_of
+from voiphistory.accounts.tokens import NotSignedIn
+from voiphistory.accounts.upstream import account_of
 from voiphistory.voipstudio import Unauthorized
 
 TIME_ZONE_KEY = "time_zone"
+
+
+def session_time_zone(request: HttpRequest) -> str:
+    """The time zone this session shows times in (chosen in Preferences), "UTC" when none is."""
+    return request.session.get(TIME_ZONE_KEY) or "UTC"
 
 
 class VoipstudioSessionMiddleware:
@@ -36,8 +41,11 @@ class VoipstudioSessionMiddleware:
             timezone.deactivate()
             if zone:  # saved under another tz database: say so once and fall back to UTC
                 del request.session[TIME_ZONE_KEY]
-                messages.warning(request, f"The time zone {zone!r} is not known here, so times are shown in UTC. "
-                                          "Choose your time zone in Preferences.")  # fmt: skip
+                messages.warning(
+                    request,
+                    f"The time zone {zone!r} is not known here, so times are shown in UTC. "
+                    "Choose your time zone in Preferences.",
+                )
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -13,14 +13,18 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-READ_ONLY_MESSAGE = ("Your VoIPstudio account is read-only: it can look at the history but not change or "
-                     "delete anything. Ask an administrator if something needs changing.")  # fmt: skip
+from voiphistory.web.htmx import wants_fragment
+
+READ_ONLY_MESSAGE = (
+    "Your VoIPstudio account is read-only: it can look at the history but not change or "
+    "delete anything. Ask an administrator if something needs changing."
+)
 
 
 def refused(request: HttpRequest) -> HttpResponse:
     """403, in words: a page, or for HTMX the message alone."""
     context = {"message": READ_ONLY_MESSAGE}
-    if getattr(request, "htmx", False) and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         return render(request, "accounts/refused.html#refused", context, status=403)
     return render(request, "accounts/refused.html", context, status=403)
 

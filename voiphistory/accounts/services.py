@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
@@ -135,17 +135,17 @@ def sign_out(*, request: HttpRequest) -> bool:
     return revoked
 
 
-def preference_time_zone(*, user: AbstractBaseUser) -> str:
+def preference_time_zone(*, user: User) -> str:
     zone = Preference.objects.filter(user=user).values_list("time_zone", flat=True).first()
     return zone or DEFAULT_TIME_ZONE
 
 
-def preference_update(*, user: AbstractBaseUser, time_zone: str) -> Preference:
+def preference_update(*, user: User, time_zone: str) -> Preference:
     preference, _ = Preference.objects.update_or_create(user=user, defaults={"time_zone": time_zone})
     return preference
 
 
-def _local_user(me: Me) -> AbstractBaseUser:
+def _local_user(me: Me) -> User:
     details = {
         "first_name": (me.first_name or "")[:150],
         "last_name": (me.last_name or "")[:150],

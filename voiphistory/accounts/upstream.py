@@ -15,15 +15,11 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from voiphistory.accounts import tokens
+from voiphistory.accounts.tokens import NotSignedIn
 from voiphistory.voipstudio import Codes, VoipstudioClient, build_session
 
-SESSION_KEY = "voipstudio"
 _lock = threading.Lock()
 _shared_session: requests.Session | None = None
-
-
-class NotSignedIn(Exception):
-    """The request has no VoIPstudio token (signed out, or the session predates sign-in)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ def shared_session() -> requests.Session:
     with _lock:
         if _shared_session is None:
             _shared_session = build_session(
-                retries=settings.VOIPSTUDIO_RETRIES, backoff=settings.VOIPSTUDIO_BACKOFF, pool_maxsize=20
+                retries=settings.VOIPSTUDIO_RETRIES, backoff=settings.VOIPSTUDIO_BACKOFF
             )
         return _shared_session
 
@@ -71,35 +67,25 @@ def configured_codes() -> Codes:
 
 def remember(request: HttpRequest, *, token: str, token_name: str, account: Account) -> None:
     """Keep the token (sealed) and the account in the server-side session after sign-in."""
-    request.session[SESSION_KEY] = {
-        "token": tokens.seal(token),
-        "token_name": token_name,
-        "account": account.__dict__,
-    }
+    tokens.session_keep(request.session, token=token, token_name=token_name, account=account.__dict__)
 
 
 def forget(request: HttpRequest) -> str | None:
     """Drop the VoIPstudio state from the session; returns the token so it can be revoked
     (None if there was none, or it was sealed under a SECRET_KEY that has since been rotated)."""
-    state = request.session.pop(SESSION_KEY, None)
-    try:
-        return tokens.unseal(state["token"]) if state else None
-    except tokens.InvalidToken:
-        return None
+    return tokens.session_forget(request.session)
 
 
 def account_of(request: HttpRequest) -> Account | None:
-    state = request.session.get(SESSION_KEY)
-    return Account(**state["account"]) if state else None
+    fields = tokens.session_account(request.session)
+    return Account(**fields) if fields else None
 
 
-@sensitive_variables("token", "state")
+@sensitive_variables("token", "sealed")
 def client_for(request: HttpRequest) -> VoipstudioClient:
-    state = request.session.get(SESSION_KEY)
-    if not state:
-        raise NotSignedIn
+    sealed = tokens.sealed_token(request.session)  # NotSignedIn when there is none
     try:
-        token = tokens.unseal(state["token"])
+        token = tokens.unseal(sealed)
     except tokens.InvalidToken:
         # Sealed under a rotated SECRET_KEY (the session itself survives via SECRET_KEY_FALLBACKS):
         # treat it like a lapsed token, back to sign-in, rather than a 500 on every page.

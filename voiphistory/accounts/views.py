@@ -5,10 +5,9 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +16,8 @@ from voiphistory.accounts import services, throttle
 from voiphistory.accounts.forms import PreferencesForm, SignInForm, TwoFactorForm
 from voiphistory.accounts.middleware import TIME_ZONE_KEY
 from voiphistory.voipstudio import Unauthorized, VoipstudioError
+from voiphistory.web.htmx import safe_next
+from voiphistory.web.requests import HtmxRequest, SignedInRequest
 
 # Between the password and the code the session holds only the nonce and the email (no token).
 PENDING_KEY = "sign_in_pending"
@@ -27,15 +28,17 @@ MAX_CODE_ATTEMPTS = 5
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+def sign_in(request: HtmxRequest) -> HttpResponse:
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), "")  # "" off-site
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = SignInForm(request.POST or None)
     if form.is_valid():
         email = form.cleaned_data["email"]
         if minutes := throttle.blocked_for(request, email):
-            form.add_error(None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again.")
+            form.add_error(
+                None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again."
+            )
             return render(request, "accounts/sign_in.html", _page(form, next_url), status=429)
         try:
             result = services.sign_in_start(email=email, password=form.cleaned_data["password"])
@@ -59,8 +62,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+def two_factor(request: HtmxRequest) -> HttpResponse:
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), "")  # "" off-site
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     pending = request.session.get(PENDING_KEY)
@@ -71,9 +74,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         # Wrong codes count like wrong passwords, per email and address, across sign-ins.
         if minutes := throttle.blocked_for(request, pending["email"]):
             request.session.pop(PENDING_KEY, None)
-            form.add_error(None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again.")
-            return render(request, "accounts/two_factor.html", _page(form, next_url) | {"email": pending["email"]},
-                          status=429)  # fmt: skip
+            form.add_error(
+                None, f"Too many failed sign-in attempts. Please wait {minutes} minutes and try again."
+            )
+            return render(
+                request,
+                "accounts/two_factor.html",
+                _page(form, next_url) | {"email": pending["email"]},
+                status=429,
+            )
         try:
             token = services.sign_in_two_factor(code=form.cleaned_data["code"], nonce=pending["nonce"])
         except services.WrongCode:
@@ -99,7 +108,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_not_required  # a lapsed session's "Sign out" button must not bounce through sign-in
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: HtmxRequest) -> HttpResponse:
     revoked = services.sign_out(request=request)
     messages.success(request, "Signed out.")
     if not revoked:
@@ -113,7 +122,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     initial = {"time_zone": services.preference_time_zone(user=request.user)}
     form = PreferencesForm(request.POST or None, initial=initial)
     if form.is_valid():
@@ -125,7 +134,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_variables("session_token")
-def _finish(request: HttpRequest, session_token: str) -> str | None:
+def _finish(request: HtmxRequest, session_token: str) -> str | None:
     """None once signed in; else the message to show."""
     request.session.pop(PENDING_KEY, None)
     try:
@@ -139,19 +148,10 @@ def _signed_in(next_url: str) -> HttpResponse:
     return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
-def _start_over(request: HttpRequest, next_url: str, message: str) -> HttpResponse:
+def _start_over(request: HtmxRequest, next_url: str, message: str) -> HttpResponse:
     request.session.pop(PENDING_KEY, None)
     messages.warning(request, message)
     return redirect(_with_next(reverse("accounts:sign_in"), next_url))
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The page to return to after sign-in, or "" when missing or pointing off-site."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if allowed else ""
 
 
 def _with_next(url: str, next_url: str) -> str:

@@ -12,10 +12,16 @@ PAGE_SIZE = 50
 
 
 class AuditQuery(forms.Form):
-    user = forms.CharField(label="Person (email)", required=False, max_length=254,
-                           widget=forms.TextInput(attrs={"type": "search", "placeholder": "name@example.com"}))  # fmt: skip
+    user = forms.CharField(
+        label="Person (email)",
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "name@example.com"}),
+    )
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any"), *Action.choices])
-    start = DayField(label="From", required=False)  # the days the tables accept, so year 1 is an error here too
+    start = DayField(
+        label="From", required=False
+    )  # the days the tables accept, so year 1 is an error here too
     end = DayField(label="To", required=False)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput)
 

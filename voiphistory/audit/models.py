@@ -28,7 +28,10 @@ class Action(models.TextChoices):
     JOB_FINISHED = "job_finished", "Job finished"
     JOB_FAILED = "job_failed", "Job failed"
     JOB_CANCELLED = "job_cancelled", "Job cancelled"
-    JOB_REFUSED = "job_refused", "Job refused"  # ended before acting: VoIPstudio refused, or the scope changed
+    JOB_REFUSED = (
+        "job_refused",
+        "Job refused",
+    )  # ended before acting: VoIPstudio refused, or the scope changed
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -45,8 +48,9 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: a person with audit history cannot be deleted (that would rewrite their rows).
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     email = models.CharField(max_length=254, blank=True)  # VoIPstudio's, as it was at the time
     customer_id = models.BigIntegerField(db_index=True)  # whose data: a supervisor sees their customer's log
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -63,7 +67,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["customer_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.email} {self.action} {self.section} {self.object_ids}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.email} {self.action} {self.section} {self.object_ids}"
+        )
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

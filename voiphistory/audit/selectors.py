@@ -11,7 +11,9 @@ from voiphistory.audit.models import AuditEvent
 
 
 def events(*, customer_id: int, query: AuditQuery):
-    return AuditEvent.objects.filter(customer_id=customer_id, **query.lookups()).order_by("-created_at", "-id")
+    return AuditEvent.objects.filter(customer_id=customer_id, **query.lookups()).order_by(
+        "-created_at", "-id"
+    )
 
 
 def event_page(*, customer_id: int, query: AuditQuery) -> Page:

@@ -5,23 +5,21 @@ gets through (the action itself stands either way)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest
 
-from voiphistory.accounts.throttle import client_ip
+from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -31,56 +29,44 @@ RETRY_DELAYS = (0.1, 0.4, 1.0)  # seconds between attempts: SQLite's lock, a Pos
 
 
 def record(
-    request: HttpRequest | None,
     *,
+    actor: Actor,
     action: Action | str,
     section: str = "",
     ids: Iterable[int] = (),
     detail: Mapping[str, Any] | None = None,
-    once_per_session: bool = False,
-    user: AbstractBaseUser | None = None,
-    email: str = "",
-    customer_id: int | None = None,
+    once_in_session: SessionBase | MutableMapping[str, Any] | None = None,
 ) -> AuditEvent | None:
-    """Append one event to the audit trail: who (``request.user`` and the VoIPstudio account's
-    email and customer), from where (client IP, User-Agent), did ``action`` to ``ids`` of
-    ``section`` (the table's slug: "recordings", "voicemail", "calls", "chats"), with ``detail``
-    (JSON: e.g. which fields an edit changed, the folder of a move). Call it after the action
-    succeeded upstream.
+    """Append one event to the audit trail: ``actor`` (who, with their VoIPstudio account's email
+    and customer, from which address and browser: ``Actor.of(request)`` in a view) did ``action``
+    to ``ids`` of ``section`` (the table's slug: "recordings", "voicemail", "calls", "chats"), with
+    ``detail`` (JSON: e.g. which fields an edit changed, the folder of a move). Call it after the
+    action succeeded upstream.
 
-    ``once_per_session``: record only the first time this session does this action to these ids
-    (a player fetching one recording in dozens of Range requests is one "listen").
+    ``once_in_session``: a session (``request.session``); record only the first time it does this
+    action to these ids (a player fetching one recording in dozens of Range requests is one "listen").
 
-    Without a request (a Celery task), say who: ``user``, ``email`` and ``customer_id``, e.g. for
-    a bulk job::
+    A Celery task has no request: it names the job's owner::
 
-        audit.record(None, action=Action.BULK_DELETE, section=job.section, ids=deleted_ids,
-                     detail={"job": job.pk, "failed": job.failed}, user=job.owner,
-                     customer_id=job.customer_id)
+        audit.record(actor=Actor.owner(job.owner, email=job.owner.email, customer_id=job.customer_id),
+                     action=Action.BULK_DELETE, section=job.section, ids=deleted_ids,
+                     detail={"job": job.pk, "failed": job.failed})
 
-    and from a view that starts a job or an export, pass the request as usual::
-
-        audit.record(request, action=Action.EXPORT, section=section.slug, detail={"job": job.pk,
-                     "query": job.query})
-
-    Returns the event, or None when it was skipped (``once_per_session``) or could not be written.
+    Returns the event, or None when it was skipped (``once_in_session``) or could not be written.
     """
     ids = [int(i) for i in ids]
-    account = getattr(request, "account", None) if request is not None else None
-    if request is not None and once_per_session and not _first_time(request, f"{action}:{section}:{ids}"):
+    if once_in_session is not None and not _first_time(once_in_session, f"{action}:{section}:{ids}"):
         return None
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
     event = AuditEvent(
-        user=user,
-        email=email or (account.email if account else ""),
-        customer_id=customer_id if customer_id is not None else (account.customer_id if account else 0),
+        user=actor.user,
+        email=actor.email,
+        customer_id=actor.customer_id,
         action=str(action),
         section=section,
         object_ids=ids,
         detail=dict(detail or {}),
-        client_ip=_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:300] if request is not None else "",
+        client_ip=actor.client_ip,
+        user_agent=actor.user_agent,
     )
     if not _save(event):
         _spool(event)
@@ -105,7 +91,17 @@ def _save(event: AuditEvent) -> bool:
 
 # -- the spool: events the database refused, kept until it takes them -----------------------------
 
-_FIELDS = ("user_id", "email", "customer_id", "action", "section", "object_ids", "detail", "client_ip", "user_agent")
+_FIELDS = (
+    "user_id",
+    "email",
+    "customer_id",
+    "action",
+    "section",
+    "object_ids",
+    "detail",
+    "client_ip",
+    "user_agent",
+)
 
 
 def _spool_dir() -> Path:
@@ -114,13 +110,22 @@ def _spool_dir() -> Path:
 
 def _spool(event: AuditEvent) -> None:
     """One JSON line per event in a file of this process's own (appends from two processes never mix)."""
-    line = json.dumps({**{name: getattr(event, name) for name in _FIELDS}, "created_at": event.created_at.isoformat()})
+    line = json.dumps(
+        {**{name: getattr(event, name) for name in _FIELDS}, "created_at": event.created_at.isoformat()}
+    )
     directory = _spool_dir()
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / f"pending-{os.getpid()}.jsonl").open("a", encoding="utf-8") as spool:
         spool.write(line + "\n")
-    logger.error("audit: the database refused an event after %d attempts; kept in %s until it is back: %s %s %s by %s",
-                 len(RETRY_DELAYS) + 1, directory, event.action, event.section, event.object_ids, event.email)  # fmt: skip
+    logger.error(
+        "audit: the database refused an event after %d attempts; kept in %s until it is back: %s %s %s by %s",
+        len(RETRY_DELAYS) + 1,
+        directory,
+        event.action,
+        event.section,
+        event.object_ids,
+        event.email,
+    )
 
 
 def _drain_spool() -> None:
@@ -134,7 +139,9 @@ def _drain_spool() -> None:
             pending.rename(claimed)
         except FileNotFoundError:  # another process claimed it first
             continue
-        events = [_event_from(json.loads(line)) for line in claimed.read_text(encoding="utf-8").splitlines() if line]
+        events = [
+            _event_from(json.loads(line)) for line in claimed.read_text(encoding="utf-8").splitlines() if line
+        ]
         try:
             with transaction.atomic():
                 AuditEvent.objects.bulk_create(events)
@@ -146,22 +153,14 @@ def _drain_spool() -> None:
 
 
 def _event_from(data: dict[str, Any]) -> AuditEvent:
-    return AuditEvent(**{name: data[name] for name in _FIELDS}, created_at=datetime.fromisoformat(data["created_at"]))
+    return AuditEvent(
+        **{name: data[name] for name in _FIELDS}, created_at=datetime.fromisoformat(data["created_at"])
+    )
 
 
-def _first_time(request: HttpRequest, key: str) -> bool:
-    seen: list[str] = request.session.get(SESSION_KEY, [])
+def _first_time(session: SessionBase | MutableMapping[str, Any], key: str) -> bool:
+    seen: list[str] = session.get(SESSION_KEY, [])
     if key in seen:
         return False
-    request.session[SESSION_KEY] = [*seen, key][-MAX_REMEMBERED:]
+    session[SESSION_KEY] = [*seen, key][-MAX_REMEMBERED:]
     return True
-
-
-def _ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    address = client_ip(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:  # a forged or garbled X-Forwarded-For entry is not an address
-        return None

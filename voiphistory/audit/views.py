@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -16,14 +16,15 @@ from django.views.decorators.vary import vary_on_headers
 from voiphistory.audit import selectors
 from voiphistory.audit.forms import AuditQuery
 from voiphistory.audit.models import AuditEvent
-from voiphistory.history.views.common import wants_fragment
-from voiphistory.jobs.csvfile import BOM, neutralise
+from voiphistory.web.csv import BOM, TIME_FORMAT, neutralise
+from voiphistory.web.htmx import wants_fragment
+from voiphistory.web.requests import SignedInRequest
 
 TEMPLATE = "audit/audit.html"
 HEADER = ["When", "Person", "Action", "Section", "IDs", "Detail", "IP address", "Browser"]
 
 
-def _supervisor_only(request: HttpRequest) -> None:
+def _supervisor_only(request: SignedInRequest) -> None:
     # The log names who listened to which customer call: read-only agents do not get to browse it.
     if not request.account.can_write:
         raise PermissionDenied("The audit log is for supervisors.")
@@ -31,7 +32,7 @@ def _supervisor_only(request: HttpRequest) -> None:
 
 @require_safe
 @vary_on_headers("HX-Request")
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     _supervisor_only(request)
     query = AuditQuery(request.GET)
     context: dict = {"query": query, "fragment": wants_fragment(request)}
@@ -41,7 +42,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: SignedInRequest) -> HttpResponseBase:
     """The filtered log as CSV, streamed row by row; every cell safe to open in a spreadsheet."""
     _supervisor_only(request)
     query = AuditQuery(request.GET)
@@ -67,9 +68,13 @@ def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
     zone = timezone.get_current_timezone()
     for event in events:
         cells = [
-            event.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), event.email,
-            event.get_action_display(), event.section, " ".join(str(i) for i in event.object_ids),
+            event.created_at.astimezone(zone).strftime(TIME_FORMAT),
+            event.email,
+            event.get_action_display(),
+            event.section,
+            " ".join(str(i) for i in event.object_ids),
             json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else "",
-            event.client_ip or "", event.user_agent,
-        ]  # fmt: skip
+            event.client_ip or "",
+            event.user_agent,
+        ]
         yield writer.writerow([neutralise(cell) for cell in cells])

@@ -107,8 +107,10 @@ def _vowel_table(pitch: float, scale: float, formants: tuple[int, int, int]) -> 
     harmonics = []
     for h in range(1, int(3400 / pitch) + 1):  # telephone band
         f = h * pitch
-        peaks = sum(w / (1 + ((f - fk * scale) / bw) ** 2)
-                    for fk, bw, w in zip(formants, (90, 120, 180), (1.0, 0.6, 0.3)))
+        peaks = sum(
+            w / (1 + ((f - fk * scale) / bw) ** 2)
+            for fk, bw, w in zip(formants, (90, 120, 180), (1.0, 0.6, 0.3), strict=False)
+        )
         harmonics.append((h, (0.03 + peaks) / h**0.7))
     table = [sum(a * sine[h * i % _TABLE_SIZE] for h, a in harmonics) for i in range(_TABLE_SIZE)]
     peak = max(map(abs, table))

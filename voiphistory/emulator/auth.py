@@ -1,4 +1,5 @@
-"""Authentication and authorisation as the live API does them (VOIPSTUDIO_API.md, "Authentication").
+"""Authentication and authorisation as the live API does them (docs/voipstudio-api.md,
+"Base URL and authentication").
 
 ``X-Auth-Token: <token>`` on every call; legacy ``Authorization: Basic base64(<user_id>:<token>)``
 is accepted too (the user part is not checked). Tokens expire after their idle time and every
@@ -11,13 +12,13 @@ import base64
 import binascii
 import functools
 import secrets
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from voiphistory.emulator import clock
+from voiphistory.emulator.clock import now_text
 from voiphistory.emulator.errors import ApiError
 from voiphistory.emulator.models import Token, User
 
@@ -27,10 +28,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 _RENEW_EVERY_SECONDS = 30
 
 
-def now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def issue_token(user: User, *, name: str = "", idle_seconds: int | None = None) -> Token:
     return Token.objects.create(
         token=secrets.token_hex(32),
@@ -38,7 +35,7 @@ def issue_token(user: User, *, name: str = "", idle_seconds: int | None = None) 
         name=name,
         idle_seconds=idle_seconds or settings.EMULATOR_SESSION_IDLE_SECONDS,
         created_at=now_text(),
-        last_used=time.time(),
+        last_used=clock.now(),
     )
 
 
@@ -63,7 +60,7 @@ def authenticate(request: HttpRequest) -> Token:
     if not value:
         raise ApiError(401)
     token = Token.objects.select_related("user").filter(token=value).first()
-    now = time.time()
+    now = clock.now()
     if token is None or not token.user.active:
         raise ApiError(401)
     if now - token.last_used > token.idle_seconds:

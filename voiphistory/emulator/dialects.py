@@ -2,7 +2,7 @@
 
 The database holds one canonical form (models.py); a dialect only changes how rows are written
 to and read from the API, and which routes exist (urls.py). Both answer every point the reference
-(``voipstudio-history-api.txt``) leaves open, each with a different plausible choice, so a client
+(docs/voipstudio-api.md, "The History reference") leaves open, each with a different plausible choice, so a client
 that works against both relies on nothing the reference does not say (docs/voipstudio-api.md,
 "Emulator profiles"):
 
@@ -81,7 +81,9 @@ class Codes:
     def sort_key(self, attr: str) -> Case:
         """An expression ordering rows by the value shown (two stored values shown alike tie)."""
         ranks = {shown: rank for rank, shown in enumerate(sorted(set(self.shown.values())))}
-        return Case(*(When(**{attr: stored}, then=Value(ranks[shown])) for stored, shown in self.shown.items()))
+        return Case(
+            *(When(**{attr: stored}, then=Value(ranks[shown])) for stored, shown in self.shown.items())
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class Dialect:
     _by_lower: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_lower", {name.lower(): number for name, number in self.folder_names.items()})
+        object.__setattr__(
+            self, "_by_lower", {name.lower(): number for name, number in self.folder_names.items()}
+        )
 
     def coded(self, resource: str, api_field: str) -> Codes | None:
         return self.codes.get((resource, api_field))
@@ -136,8 +140,12 @@ _REFERENCE_FOLDERS = {_F.INBOX: 0, _F.OLD: 1, _F.WORK: 2, _F.FAMILY: 3, _F.FRIEN
 _C = Chat
 _DEFAULT_STATES = {_C.QUEUED: 0, _C.ACTIVE: 1, _C.CLOSED: 2, _C.MISSED: 3, _C.ABANDONED: 3}
 _REFERENCE_STATES = {
-    _C.QUEUED: "queued", _C.ACTIVE: "active", _C.CLOSED: "closed", _C.MISSED: "missed", _C.ABANDONED: "abandoned",
-}  # fmt: skip
+    _C.QUEUED: "queued",
+    _C.ACTIVE: "active",
+    _C.CLOSED: "closed",
+    _C.MISSED: "missed",
+    _C.ABANDONED: "abandoned",
+}
 _M = Monitor
 _DEFAULT_SENTIMENTS = {_M.NEGATIVE: 0, _M.NEUTRAL: 1, _M.POSITIVE: 2}
 _REFERENCE_SENTIMENTS = {_M.NEGATIVE: -1, _M.NEUTRAL: 0, _M.POSITIVE: 1}
@@ -180,7 +188,9 @@ def active() -> Dialect:
     return DIALECTS[settings.EMULATOR_PROFILE]
 
 
-def reference_methods(view: Callable[..., HttpResponse], methods: frozenset[str]) -> Callable[..., HttpResponse]:
+def reference_methods(
+    view: Callable[..., HttpResponse], methods: frozenset[str]
+) -> Callable[..., HttpResponse]:
     """``view`` answering only the methods the reference documents for its route.
 
     Another method answers 405 where the reference has a GET on the path (DELETE /cdrs/{ids}),

@@ -6,7 +6,7 @@ import json
 
 from django.http import HttpResponse
 
-# The exact bodies seen live for these statuses (VOIPSTUDIO_API.md, "Errors").
+# The exact bodies seen live for these statuses (docs/voipstudio-api.md, "Errors").
 STANDARD_MESSAGES = {
     400: "Validation error",
     401: "Unauthorized",

@@ -24,7 +24,17 @@ from voiphistory.emulator.errors import ApiError, json_response
 from voiphistory.emulator.models import FaultRule
 
 API_PREFIX = re.compile(r"^/v1\.[12]/voipstudio")
-_RULE_FIELDS = ("path", "method", "status", "rate", "latency_ms", "retry_after", "malformed", "truncate_bytes", "remaining")
+_RULE_FIELDS = (
+    "path",
+    "method",
+    "status",
+    "rate",
+    "latency_ms",
+    "retry_after",
+    "malformed",
+    "truncate_bytes",
+    "remaining",
+)
 _random = random.SystemRandom()
 
 
@@ -90,7 +100,9 @@ def _truncated(response: HttpResponse, limit: int) -> StreamingHttpResponse:
             sent += len(chunk)
             yield chunk
 
-    truncated = StreamingHttpResponse(cut(), status=response.status_code, content_type=response["Content-Type"])
+    truncated = StreamingHttpResponse(
+        cut(), status=response.status_code, content_type=response["Content-Type"]
+    )
     if length:
         truncated["Content-Length"] = length
     return truncated
@@ -115,7 +127,9 @@ def faults(request: HttpRequest) -> HttpResponse:
     except (ValueError, TypeError, re.error, ValidationError) as error:
         return ApiError(400, f"Invalid fault rule: {error}").response()
     rule.save()
-    return json_response({"data": {"id": rule.id, **{name: getattr(rule, name) for name in _RULE_FIELDS}}}, status=201)
+    return json_response(
+        {"data": {"id": rule.id, **{name: getattr(rule, name) for name in _RULE_FIELDS}}}, status=201
+    )
 
 
 def health(request: HttpRequest) -> HttpResponse:

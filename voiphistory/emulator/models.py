@@ -101,8 +101,20 @@ class Cdr(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "calldate", "id"], name="cdr_date"),
-            models.Index(fields=["customer_id", "id"], name="cdr_id"),
-            models.Index(fields=["customer_id", "user_id", "calldate"], name="cdr_user_date"),
+            # Every filter the dashboard and the public clients send, with the date they sort by and the
+            # id that breaks ties, so a page is read from one index (docs/voipstudio-api.md, "The emulator's
+            # collections at depth").
+            models.Index(fields=["customer_id", "id", "calldate"], name="cdr_id_date"),
+            models.Index(fields=["customer_id", "user_id", "calldate", "id"], name="cdr_user_date_id"),
+            models.Index(fields=["customer_id", "src", "calldate", "id"], name="cdr_src_date"),
+            models.Index(fields=["customer_id", "dst", "calldate", "id"], name="cdr_dst_date"),
+            models.Index(
+                fields=["customer_id", "disposition", "calldate", "id"], name="cdr_disposition_date"
+            ),
+            models.Index(fields=["customer_id", "type", "calldate", "id"], name="cdr_type_date"),
+            models.Index(
+                fields=["customer_id", "is_calltracking", "calldate", "id"], name="cdr_tracking_date"
+            ),
             models.Index(fields=["live_id"], name="cdr_live"),
             models.Index(fields=["root_live_id"], name="cdr_root_live"),
         ]
@@ -150,7 +162,13 @@ class Monitor(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "timestamp", "id"], name="monitor_date"),
-            models.Index(fields=["customer_id", "id"], name="monitor_id"),
+            models.Index(fields=["customer_id", "id", "timestamp"], name="monitor_id_date"),
+            models.Index(fields=["customer_id", "src", "timestamp", "id"], name="monitor_src_date"),
+            models.Index(fields=["customer_id", "dst", "timestamp", "id"], name="monitor_dst_date"),
+            models.Index(fields=["customer_id", "user_id", "timestamp", "id"], name="monitor_user_date"),
+            models.Index(
+                fields=["customer_id", "sentiment", "timestamp", "id"], name="monitor_sentiment_date"
+            ),
             models.Index(fields=["call_id"], name="monitor_call"),
         ]
 
@@ -158,7 +176,14 @@ class Monitor(models.Model):
 class VoiceMessage(models.Model):
     # Canonical folders (Asterisk's); each dialect numbers them its own way (dialects.py).
     INBOX, OLD, WORK, FAMILY, FRIENDS, URGENT = 1, 2, 3, 4, 5, 6
-    FOLDERS = {INBOX: "INBOX", OLD: "Old", WORK: "Work", FAMILY: "Family", FRIENDS: "Friends", URGENT: "Urgent"}
+    FOLDERS = {
+        INBOX: "INBOX",
+        OLD: "Old",
+        WORK: "Work",
+        FAMILY: "Family",
+        FRIENDS: "Friends",
+        URGENT: "Urgent",
+    }
 
     id = models.BigIntegerField(primary_key=True)
     customer_id = models.BigIntegerField()
@@ -177,7 +202,11 @@ class VoiceMessage(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "origtime", "id"], name="vm_date"),
-            models.Index(fields=["customer_id", "id"], name="vm_id"),
+            models.Index(fields=["customer_id", "id", "origtime"], name="vm_id_date"),
+            models.Index(fields=["customer_id", "caller", "origtime", "id"], name="vm_caller_date"),
+            models.Index(fields=["customer_id", "folder", "origtime", "id"], name="vm_folder_date"),
+            models.Index(fields=["customer_id", "extension_id", "origtime", "id"], name="vm_extension_date"),
+            models.Index(fields=["customer_id", "is_new", "origtime", "id"], name="vm_new_date"),
         ]
 
 
@@ -206,7 +235,14 @@ class Chat(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "created_at", "id"], name="chat_date"),
-            models.Index(fields=["customer_id", "id"], name="chat_id"),
+            models.Index(fields=["customer_id", "id", "created_at"], name="chat_id_date"),
+            models.Index(
+                fields=["customer_id", "operator_id", "created_at", "id"], name="chat_operator_date"
+            ),
+            models.Index(fields=["customer_id", "state", "created_at", "id"], name="chat_state_date"),
+            models.Index(
+                fields=["customer_id", "visitor_name", "created_at", "id"], name="chat_visitor_date"
+            ),
         ]
 
 
@@ -238,7 +274,14 @@ class Conversation(models.Model):
     user_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer_id", "created_at"], name="conversation_date")]
+        indexes = [
+            models.Index(fields=["customer_id", "created_at", "id"], name="conversation_date_id"),
+            models.Index(
+                fields=["customer_id", "channel", "created_at", "id"], name="conversation_channel_date"
+            ),
+            models.Index(fields=["customer_id", "src", "created_at", "id"], name="conversation_src_date"),
+            models.Index(fields=["customer_id", "dst", "created_at", "id"], name="conversation_dst_date"),
+        ]
 
 
 class Msdr(models.Model):
@@ -261,7 +304,10 @@ class Msdr(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "created_at", "id"], name="msdr_date"),
-            models.Index(fields=["customer_id", "id"], name="msdr_id"),
+            models.Index(fields=["customer_id", "id", "created_at"], name="msdr_id_date"),
+            models.Index(fields=["customer_id", "src", "created_at", "id"], name="msdr_src_date"),
+            models.Index(fields=["customer_id", "dst", "created_at", "id"], name="msdr_dst_date"),
+            models.Index(fields=["customer_id", "user_id", "created_at", "id"], name="msdr_user_date"),
         ]
 
 
@@ -283,7 +329,9 @@ class Sms(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["customer_id", "created_at", "id"], name="sms_date"),
-            models.Index(fields=["customer_id", "id"], name="sms_id"),
+            models.Index(fields=["customer_id", "id", "created_at"], name="sms_id_date"),
+            models.Index(fields=["customer_id", "from_number", "created_at", "id"], name="sms_from_date"),
+            models.Index(fields=["customer_id", "to_number", "created_at", "id"], name="sms_to_date"),
         ]
 
 
@@ -306,4 +354,23 @@ class FaultRule(models.Model):
     retry_after = models.IntegerField(null=True, blank=True)
     malformed = models.BooleanField(default=False)  # 200 with a body that is not JSON
     truncate_bytes = models.BigIntegerField(null=True, blank=True)  # cut the body off after this many bytes
-    remaining = models.IntegerField(null=True, blank=True)  # apply this many times, then retire; null: forever
+    remaining = models.IntegerField(
+        null=True, blank=True
+    )  # apply this many times, then retire; null: forever
+
+
+class TableGeneration(models.Model):
+    """How many rows of a resource table have changed, counted by triggers (migration 0005).
+
+    Collection answers keep their ``total`` per filter while a table's count stands still
+    (query.count), so a client walking pages pays the count once, not on every page.
+    """
+
+    table = models.CharField(max_length=60, primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+
+class ClockOffset(models.Model):
+    """Seconds the emulator's clock runs ahead of real time (clock.py); one row, id 1."""
+
+    seconds = models.FloatField(default=0.0)

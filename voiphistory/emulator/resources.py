@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from voiphistory.emulator import dialects
-from voiphistory.emulator import models as m
+from voiphistory.emulator import dialects, models as m
 
 # Columns that exist for the emulator's bookkeeping and never appear in the API.
 _INTERNAL = frozenset({"customer_id", "is_calltracking"})
@@ -75,19 +74,29 @@ USERS = Resource(
 # (each dialect writes a field's pairs its own way: dialects.Dialect.dictionary).
 CDR_TYPES = {"O": "Outbound", "I": "Inbound", "M": "Missed"}
 CDR_DISPOSITIONS = {
-    "INITIAL": "Initial", "RINGING": "Ringing (not answered)", "CONNECTED": "Connected",
-    "ON_HOLD": "On hold", "VM": "Voicemail",
-}  # fmt: skip
+    "INITIAL": "Initial",
+    "RINGING": "Ringing (not answered)",
+    "CONNECTED": "Connected",
+    "ON_HOLD": "On hold",
+    "VM": "Voicemail",
+}
 CDR_DESTINATIONS = {"in": "Inbound", "out": "Outbound", "webcall": "Web call", "callmeback": "Call me back"}
 CDR_CONTEXTS = {
-    "PSTN_CALL": "Phone network call", "USER_LOCAL": "Internal call", "IVR": "IVR menu",
-    "QUEUE": "Call queue", "FOLLOW_ME": "Follow me", "TEST_CALL": "Test call",
-}  # fmt: skip
+    "PSTN_CALL": "Phone network call",
+    "USER_LOCAL": "Internal call",
+    "IVR": "IVR menu",
+    "QUEUE": "Call queue",
+    "FOLLOW_ME": "Follow me",
+    "TEST_CALL": "Test call",
+}
 T_CAUSES = {
-    "Normal Clearing": "Normal clearing", "User busy": "User busy",
-    "No user responding": "No user responding", "No answer": "No answer",
-    "Call rejected": "Call rejected", "Originator cancel": "Caller hung up",
-}  # fmt: skip
+    "Normal Clearing": "Normal clearing",
+    "User busy": "User busy",
+    "No user responding": "No user responding",
+    "No answer": "No answer",
+    "Call rejected": "Call rejected",
+    "Originator cancel": "Caller hung up",
+}
 MSDR_TYPES = {"audio": "Audio", "video": "Video", "screen": "Screen sharing"}
 SMS_TYPES = {"outbound": "Outbound", "inbound": "Inbound"}
 SMS_RESULTS = {"delivered": "Delivered", "sent": "Sent", "failed": "Failed"}

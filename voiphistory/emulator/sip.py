@@ -128,8 +128,14 @@ def _display(name: str) -> str:
 
 def _sdp(ip: str, port: int, session: int, codecs: list[str], name: str) -> str:
     known = [(c, _CODECS.get(c, (96, f"{c}/8000", ""))) for c in codecs]
-    lines = ["v=0", f"o=- {session} {session} IN IP4 {ip}", f"s={name}", f"c=IN IP4 {ip}", "t=0 0",
-             f"m=audio {port} RTP/AVP {' '.join(str(pt) for _, (pt, _, _) in known)} 101"]
+    lines = [
+        "v=0",
+        f"o=- {session} {session} IN IP4 {ip}",
+        f"s={name}",
+        f"c=IN IP4 {ip}",
+        "t=0 0",
+        f"m=audio {port} RTP/AVP {' '.join(str(pt) for _, (pt, _, _) in known)} 101",
+    ]
     for _, (pt, rtpmap, fmtp) in known:
         lines.append(f"a=rtpmap:{pt} {rtpmap}")
         if fmtp:
@@ -183,12 +189,25 @@ def sip_dialog(call: SipCall) -> list[SipMessage]:
         out.append(SipMessage(at, src, SIP_PORT, dst, SIP_PORT, text))
         return at
 
-    def request(method: str, uri: str, by_caller: bool, cseq: int, *, via_: str = "", to: str = "",
-                contact: str = "", body: str = "") -> str:
-        headers = [("Via", via_ or via(by_caller)), ("Max-Forwards", "70"),
-                   ("From", from_hdr if by_caller else to_hdr),
-                   ("To", to or (to_hdr if by_caller else from_hdr)),
-                   ("Call-ID", c.call_id), ("CSeq", f"{cseq} {method}")]
+    def request(
+        method: str,
+        uri: str,
+        by_caller: bool,
+        cseq: int,
+        *,
+        via_: str = "",
+        to: str = "",
+        contact: str = "",
+        body: str = "",
+    ) -> str:
+        headers = [
+            ("Via", via_ or via(by_caller)),
+            ("Max-Forwards", "70"),
+            ("From", from_hdr if by_caller else to_hdr),
+            ("To", to or (to_hdr if by_caller else from_hdr)),
+            ("Call-ID", c.call_id),
+            ("CSeq", f"{cseq} {method}"),
+        ]
         if contact:
             headers += [("Contact", f"<{contact}>"), ("Allow", _ALLOW)]
         headers.append(("User-Agent", c.caller_ua if by_caller else c.callee_ua))
@@ -198,8 +217,13 @@ def sip_dialog(call: SipCall) -> list[SipMessage]:
         h = _headers(req)
         by_caller = h["From"] != from_hdr  # a response travels against its request
         to = h["To"] if ";tag=" in h["To"] else f"{h['To']};tag={to_tag}"
-        headers = [("Via", h["Via"]), ("From", h["From"]), ("To", to), ("Call-ID", h["Call-ID"]),
-                   ("CSeq", h["CSeq"])]
+        headers = [
+            ("Via", h["Via"]),
+            ("From", h["From"]),
+            ("To", to),
+            ("Call-ID", h["Call-ID"]),
+            ("CSeq", h["CSeq"]),
+        ]
         if contact:
             headers += [("Contact", f"<{contact}>"), ("Allow", _ALLOW)]
         headers.append(("Server", c.caller_ua if by_caller else c.callee_ua))
@@ -207,11 +231,17 @@ def sip_dialog(call: SipCall) -> list[SipMessage]:
 
     offer_codecs = [c.codec, *(x for x in ("PCMA", "PCMU") if x != c.codec)]
     offer = _sdp(c.caller_ip, 2 * rng.randint(5000, 9999), rng.randint(10**8, 10**9), offer_codecs, "-")
-    answer = _sdp(c.callee_ip, 2 * rng.randint(5000, 9999), rng.randint(10**8, 10**9), [c.codec],
-                  "Voicemail" if voicemail else "-")
+    answer = _sdp(
+        c.callee_ip,
+        2 * rng.randint(5000, 9999),
+        rng.randint(10**8, 10**9),
+        [c.codec],
+        "Voicemail" if voicemail else "-",
+    )
 
-    invite = request("INVITE", callee_uri, True, 1, via_=invite_via, to=to_untagged,
-                     contact=caller_contact, body=offer)
+    invite = request(
+        "INVITE", callee_uri, True, 1, via_=invite_via, to=to_untagged, contact=caller_contact, body=offer
+    )
     t0 = send(c.started_at, True, invite)
     send(t0 + ms(10, 60), False, response(invite, 100, "Trying"))
     send(t0 + ms(150, 600), False, response(invite, 180, "Ringing", contact=callee_contact))
@@ -267,8 +297,16 @@ def parse_trace(text: str) -> list[SipMessage]:
             end = lines.index(TRACE_SEPARATOR, i + 1)
         except ValueError:
             raise ValueError(f"line {i + 1}: block is not closed by a '--' line") from None
-        messages.append(SipMessage(datetime.strptime(head[1], TRACE_TIME_FORMAT), head[2], int(head[3]),
-                                   head[4], int(head[5]), "".join(f"{x}\r\n" for x in lines[i + 1:end])))
+        messages.append(
+            SipMessage(
+                datetime.strptime(head[1], TRACE_TIME_FORMAT),
+                head[2],
+                int(head[3]),
+                head[4],
+                int(head[5]),
+                "".join(f"{x}\r\n" for x in lines[i + 1 : end]),
+            )
+        )
         i = end + 1
     return messages
 
@@ -288,7 +326,9 @@ def ngrep_text(messages: list[SipMessage]) -> str:
         lines = _lines(m)
         if any(_NGREP_HEADER_RE.fullmatch(line) for line in lines):
             raise ValueError(f"cannot write {m.start_line!r}: a line looks like an ngrep header")
-        head = f"U {m.timestamp.strftime(NGREP_TIME_FORMAT)} {m.src_ip}:{m.src_port} -> {m.dst_ip}:{m.dst_port}"
+        head = (
+            f"U {m.timestamp.strftime(NGREP_TIME_FORMAT)} {m.src_ip}:{m.src_port} -> {m.dst_ip}:{m.dst_port}"
+        )
         blocks.append("\n".join([head, *lines, ""]) + "\n")
     return "".join(blocks)
 
@@ -306,8 +346,16 @@ def parse_ngrep(text: str) -> list[SipMessage]:
         head, body = _NGREP_HEADER_RE.fullmatch(lines[start]), lines[start + 1 : end]
         if not body or body.pop() != "":
             raise ValueError(f"line {start + 1}: block does not end with an empty line")
-        messages.append(SipMessage(datetime.strptime(head[1], NGREP_TIME_FORMAT), head[2], int(head[3]),
-                                   head[4], int(head[5]), "".join(f"{x}\r\n" for x in body)))
+        messages.append(
+            SipMessage(
+                datetime.strptime(head[1], NGREP_TIME_FORMAT),
+                head[2],
+                int(head[3]),
+                head[4],
+                int(head[5]),
+                "".join(f"{x}\r\n" for x in body),
+            )
+        )
     return messages
 
 
@@ -336,6 +384,10 @@ def pcap_bytes(messages: list[SipMessage]) -> bytes:
         frame = b"\x02\x00" + dst + b"\x02\x00" + src + b"\x08\x00" + ip + udp
         ts = m.timestamp.astimezone(UTC).replace(tzinfo=None) if m.timestamp.tzinfo else m.timestamp
         delta = ts - _EPOCH
-        out.append(struct.pack("<IIII", delta.days * 86400 + delta.seconds, delta.microseconds,
-                               len(frame), len(frame)) + frame)
+        out.append(
+            struct.pack(
+                "<IIII", delta.days * 86400 + delta.seconds, delta.microseconds, len(frame), len(frame)
+            )
+            + frame
+        )
     return b"".join(out)

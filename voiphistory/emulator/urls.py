@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from django.urls import URLPattern, include, path, re_path
 
-from voiphistory.emulator import dialects, faults
-from voiphistory.emulator import resources as r
-from voiphistory.emulator import views_account as account
-from voiphistory.emulator import views_files as files
-from voiphistory.emulator import views_resources as views
+from voiphistory.emulator import (
+    clock,
+    dialects,
+    faults,
+    resources as r,
+    views_account as account,
+    views_files as files,
+    views_resources as views,
+)
 from voiphistory.emulator.errors import ApiError
 
 ID = r"(?P<id>[^/.]+)"
 IDS = r"(?P<ids>[^/.]+)"
+
 
 def ref(pattern: URLPattern, *methods: str) -> URLPattern:
     """Mark a route the History reference documents, with the methods it documents for it."""
@@ -75,7 +80,9 @@ api = [
 def reference_only(patterns: list[URLPattern]) -> list[URLPattern]:
     """The reference profile: only the marked routes, each answering only its documented methods."""
     return [
-        URLPattern(p.pattern, dialects.reference_methods(p.callback, p.reference_methods), p.default_args, p.name)
+        URLPattern(
+            p.pattern, dialects.reference_methods(p.callback, p.reference_methods), p.default_args, p.name
+        )
         for p in patterns
         if hasattr(p, "reference_methods")
     ]
@@ -87,6 +94,7 @@ if dialects.active().reference_routes_only:
 urlpatterns = [
     re_path(r"^v1\.[12]/voipstudio/", include(api)),
     path("_emulator/faults", faults.faults),
+    path("_emulator/clock", clock.clock),
     path("_emulator/health", faults.health),
 ]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.http import HttpRequest, HttpResponse
 
+from voiphistory.emulator import clock
 from voiphistory.emulator.auth import api_endpoint, issue_token
 from voiphistory.emulator.errors import ApiError, json_response, no_content
 from voiphistory.emulator.models import Token, TwoFactorChallenge, User
@@ -44,7 +44,7 @@ def login(request: HttpRequest) -> HttpResponse:
         return json_response({"errors": [{"message": "Invalid credentials"}]}, status=401)
     if user.two_factor_auth:
         challenge = TwoFactorChallenge.objects.create(
-            nonce=secrets.token_hex(16), user=user, created=time.time()
+            nonce=secrets.token_hex(16), user=user, created=clock.now()
         )
         return json_response({"nonce": challenge.nonce}, status=202)
     return _login_success(user)
@@ -56,7 +56,7 @@ def login_2fa(request: HttpRequest) -> HttpResponse:
     if not isinstance(body, dict):
         raise ApiError(400, "Invalid JSON body")
     challenge = TwoFactorChallenge.objects.select_related("user").filter(nonce=str(body.get("nonce"))).first()
-    if challenge is None or time.time() - challenge.created > _CHALLENGE_SECONDS:
+    if challenge is None or clock.now() - challenge.created > _CHALLENGE_SECONDS:
         return json_response({"errors": [{"message": "Invalid or expired nonce"}]}, status=401)
     if str(body.get("code", "")).strip() != settings.EMULATOR_2FA_CODE:
         return json_response({"errors": [{"field": "code", "message": "Invalid code"}]}, status=401)
@@ -106,7 +106,9 @@ def _token_api(token: Token) -> dict:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         tokens = Token.objects.filter(user=request.api_user).exclude(name="")
-        tokens = tokens.filter(parse_filters(request.GET.get("filter"), _TOKEN_RESOURCE)).order_by("created_at")
+        tokens = tokens.filter(parse_filters(request.GET.get("filter"), _TOKEN_RESOURCE)).order_by(
+            "created_at"
+        )
         data = [_token_api(token) for token in tokens]
         return json_response({"data": data, "total": len(data)})
     body = json_body(request)

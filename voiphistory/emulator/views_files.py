@@ -1,6 +1,6 @@
 """File endpoints: recordings and voicemail as MP3, call legs as SIP trace text and pcap.
 
-As live (VOIPSTUDIO_API.md, "Files"): the whole file on every request, Range ignored (no 206, no
+As live (docs/voipstudio-api.md, "Files"): the whole file on every request, Range ignored (no 206, no
 Accept-Ranges), no Content-Disposition, errors as JSON like the rest of the API.
 """
 
@@ -11,10 +11,8 @@ from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from voiphistory.emulator import dialects
-from voiphistory.emulator import resources as r
-from voiphistory.emulator.audio import CONTENT_TYPE as MP3_CONTENT_TYPE
-from voiphistory.emulator.audio import mp3_chunks, mp3_size
+from voiphistory.emulator import dialects, resources as r
+from voiphistory.emulator.audio import CONTENT_TYPE as MP3_CONTENT_TYPE, mp3_chunks, mp3_size
 from voiphistory.emulator.auth import api_endpoint
 from voiphistory.emulator.sip import PCAP_CONTENT_TYPE, TRACE_CONTENT_TYPE, SipCall, pcap_bytes, sip_dialog
 from voiphistory.emulator.views_resources import fetch_one
@@ -54,7 +52,9 @@ def _party_kind(party_id: str) -> str:
 
 def _cdr_call(cdr: dict) -> SipCall:
     ring = max(cdr["duration"] - cdr["billsec"], 1)
-    outcome = _OUTCOME_BY_DISPOSITION.get(cdr["disposition"]) or _OUTCOME_BY_CAUSE.get(cdr["t_cause"], "no_answer")
+    outcome = _OUTCOME_BY_DISPOSITION.get(cdr["disposition"]) or _OUTCOME_BY_CAUSE.get(
+        cdr["t_cause"], "no_answer"
+    )
     return SipCall(
         call_id=f"{hashlib.md5(str(cdr['live_id']).encode()).hexdigest()}@sip.voipstudio.example",
         started_at=datetime.strptime(cdr["calldate"], "%Y-%m-%d %H:%M:%S"),

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from voiphistory.emulator import dialects
-from voiphistory.emulator import resources as r
+from voiphistory.emulator import clock, dialects, resources as r
 from voiphistory.emulator.auth import api_endpoint
 from voiphistory.emulator.errors import ApiError, json_response, no_content
 from voiphistory.emulator.models import Monitor, Note, VoiceMessage
-from voiphistory.emulator.query import apply, parse_collection_query
+from voiphistory.emulator.paging import apply, count
+from voiphistory.emulator.query import parse_collection_query
 from voiphistory.emulator.resources import Resource
 from voiphistory.emulator.views_account import json_body
 
@@ -32,11 +30,11 @@ def customer_of(request: HttpRequest) -> int:
 def list_response(request: HttpRequest, resource: Resource) -> HttpResponse:
     query = parse_collection_query(request.GET, resource)
     matching, page = apply(query, resource.queryset(customer_of(request)))
-    rows = resource.serialise(list(page.values(*resource.fields.values())))
+    rows = resource.serialise(page.rows(list(resource.fields.values())))
     if rows and len(rows) < query.limit or (not rows and query.offset == 0):
         total = query.offset + len(rows)  # the last page: no need to count
     else:
-        total = matching.count()
+        total = count(matching)
     return json_response({"data": rows, "total": total})
 
 
@@ -79,13 +77,9 @@ def delete_everything(request: HttpRequest, resource: Resource, *, asynchronous:
     ids = list(rows.values_list("pk", flat=True))
 
     def finish() -> None:
-        time.sleep(settings.EMULATOR_ASYNC_DELETE_SECONDS)
-        try:
-            resource.model.objects.filter(pk__in=ids).delete()
-        finally:
-            close_old_connections()
+        resource.model.objects.filter(pk__in=ids).delete()
 
-    threading.Thread(target=finish, daemon=True, name=f"delete-all-{resource.name}").start()
+    clock.after(settings.EMULATOR_ASYNC_DELETE_SECONDS, finish, name=f"delete-all-{resource.name}")
     return no_content(202)
 
 
@@ -172,7 +166,9 @@ def cdr_notes(request: HttpRequest, id: str) -> HttpResponse:
     cdr = fetch_one(request, r.CDRS, id)
     stored = Note.objects.filter(cdr_id=cdr["id"]).order_by("created_at", "id")
     write = dialects.active().note
-    notes = [write(note) for note in stored.values("id", "cdr_id", "user_id", "user_name", "note", "created_at")]
+    notes = [
+        write(note) for note in stored.values("id", "cdr_id", "user_id", "user_name", "note", "created_at")
+    ]
     return json_response({"data": notes, "total": len(notes)})
 
 
@@ -193,7 +189,11 @@ def bulk_patch(request: HttpRequest, resource: Resource, changes_of) -> HttpResp
         raise ApiError(400, "Validation error", field="body", detail="Expected a non-empty JSON array.")
     errors, planned = [], {}
     for index, entry in enumerate(body):
-        if not isinstance(entry, dict) or isinstance(entry.get("id"), bool) or not isinstance(entry.get("id"), int):
+        if (
+            not isinstance(entry, dict)
+            or isinstance(entry.get("id"), bool)
+            or not isinstance(entry.get("id"), int)
+        ):
             errors.append({"field": f"[{index}].id", "message": "This value should be an integer."})
             continue
         try:
@@ -221,7 +221,12 @@ def _text_error(body: dict, key: str) -> list[dict[str, str]]:
     if not isinstance(value, str):
         return [{"field": key, "message": "This value should be of type string."}]
     if len(value) > _MAX_TEXT:
-        return [{"field": key, "message": f"This value is too long. It should have {_MAX_TEXT} characters or less."}]
+        return [
+            {
+                "field": key,
+                "message": f"This value is too long. It should have {_MAX_TEXT} characters or less.",
+            }
+        ]
     return []
 
 
@@ -240,7 +245,9 @@ def _voicemessage_changes(body: dict) -> dict:
     number = dialect.folder_named(body.get("folder"))
     if number is None:
         choices = ", ".join(dialect.folder_names)
-        errors.append({"field": "folder", "message": f"The value you selected is not a valid choice ({choices})."})
+        errors.append(
+            {"field": "folder", "message": f"The value you selected is not a valid choice ({choices})."}
+        )
     if errors:
         raise ApiError(400, "Validation error", errors=errors)
     changes: dict[str, object] = {"folder": number}
@@ -254,11 +261,15 @@ def _voicemessage_changes(body: dict) -> dict:
 def _monitor_changes(body: object) -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "Validation error", field="body", detail="Expected a JSON object.")
-    errors = _reject_unknown(body, {"transcript", "transcript_speakers", "summary", "sentiment", "cx_score", "metadata"})
+    errors = _reject_unknown(
+        body, {"transcript", "transcript_speakers", "summary", "sentiment", "cx_score", "metadata"}
+    )
     for key in ("transcript", "transcript_speakers", "summary"):
         if key in body:
             errors += _text_error(body, key)
-    changes = {key: body[key] for key in ("transcript", "transcript_speakers", "summary", "metadata") if key in body}
+    changes = {
+        key: body[key] for key in ("transcript", "transcript_speakers", "summary", "metadata") if key in body
+    }
     if "sentiment" in body:
         sentiment = body["sentiment"]
         if sentiment is None:
@@ -266,7 +277,12 @@ def _monitor_changes(body: object) -> dict:
         elif isinstance(sentiment, str) and sentiment.lower() in _SENTIMENTS:
             changes["sentiment"] = _SENTIMENTS[sentiment.lower()]
         else:
-            errors.append({"field": "sentiment", "message": "The value you selected is not a valid choice (negative, neutral, positive)."})
+            errors.append(
+                {
+                    "field": "sentiment",
+                    "message": "The value you selected is not a valid choice (negative, neutral, positive).",
+                }
+            )
     if "cx_score" in body:
         score = body["cx_score"]
         if score is None:
@@ -280,4 +296,3 @@ def _monitor_changes(body: object) -> dict:
     if errors:
         raise ApiError(400, "Validation error", errors=errors)
     return changes
-

@@ -1,6 +1,6 @@
 """A bounded on-disk cache of recordings and voicemail, so the audio proxy can answer Range requests.
 
-VoIPstudio ignores Range and always sends the whole MP3 (VOIPSTUDIO_API.md, "Files"), so a seek in
+VoIPstudio ignores Range and always sends the whole MP3 (docs/voipstudio-api.md, "Files"), so a seek in
 the browser would download the file again from the start. The first request for a file streams it
 from VoIPstudio into ``AUDIO_CACHE_DIR``; every later request (and every seek) reads the local copy.
 

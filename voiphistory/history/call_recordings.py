@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from voiphistory.history.messages import upstream_message
 from voiphistory.voipstudio import Cdr, Filter, Monitor, Unauthorized, VoipstudioClient, VoipstudioError
+from voiphistory.web.messages import upstream_message
 
 #: Recordings are stamped by VoIPstudio's clock, legs by the media server's: allow for a little skew.
 SLACK = timedelta(minutes=2)
@@ -46,7 +46,9 @@ def _legs(row: CallLike) -> list[Cdr]:
 
 def _stretches(legs: Sequence[Cdr]) -> list[tuple[datetime, datetime]]:
     """The time windows to ask for: each leg's span, merged when less than STRETCH_GAP apart."""
-    spans = sorted((leg.calldate - SLACK, leg.calldate + timedelta(seconds=leg.duration or 0) + SLACK) for leg in legs)
+    spans = sorted(
+        (leg.calldate - SLACK, leg.calldate + timedelta(seconds=leg.duration or 0) + SLACK) for leg in legs
+    )
     merged: list[list[datetime]] = []
     for start, end in spans:
         if merged and start - merged[-1][1] < STRETCH_GAP:
@@ -67,7 +69,9 @@ def page_recordings(*, client: VoipstudioClient, rows: Iterable[CallLike]) -> Pa
     except Unauthorized:
         raise
     except VoipstudioError as error:
-        return PageRecordings(error=f"Which calls were recorded could not be looked up. {upstream_message(error)}")
+        return PageRecordings(
+            error=f"Which calls were recorded could not be looked up. {upstream_message(error)}"
+        )
     by_live: dict[int, list[Monitor]] = {}
     by_call: dict[int, list[Monitor]] = {}
     for monitor in sorted(found.values(), key=lambda m: (m.timestamp, m.id)):
@@ -83,7 +87,9 @@ def page_recordings(*, client: VoipstudioClient, rows: Iterable[CallLike]) -> Pa
     return PageRecordings(by_row=by_row)
 
 
-def _recordings_between(client: VoipstudioClient, stretches: list[tuple[datetime, datetime]]) -> dict[int, Monitor]:
+def _recordings_between(
+    client: VoipstudioClient, stretches: list[tuple[datetime, datetime]]
+) -> dict[int, Monitor]:
     """One request for the page's whole time window when it holds at most PAGE_SIZE recordings (a
     page sorted by date always does); else one (paged) request per stretch it did not cover."""
     window = [Filter("timestamp", "gte", stretches[0][0]), Filter("timestamp", "lte", stretches[-1][1])]
@@ -96,7 +102,9 @@ def _recordings_between(client: VoipstudioClient, stretches: list[tuple[datetime
         if end < covered_until:
             continue
         wanted = [Filter("timestamp", "gte", max(start, covered_until)), Filter("timestamp", "lte", end)]
-        monitors = client.monitors.iterate(filters=wanted, sort="timestamp", direction="ASC", page_size=PAGE_SIZE)
+        monitors = client.monitors.iterate(
+            filters=wanted, sort="timestamp", direction="ASC", page_size=PAGE_SIZE
+        )
         for count, monitor in enumerate(monitors):
             if count >= MAX_PER_STRETCH:
                 break

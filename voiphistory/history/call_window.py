@@ -28,10 +28,12 @@ from voiphistory.voipstudio import Cdr, Filter, InvalidRequest, Page, budget
 from voiphistory.voipstudio.resources import Collection
 
 if TYPE_CHECKING:
-    from voiphistory.history.forms import TableQuery
+    from voiphistory.history.filters import TableQuery
 
 PAGE_SIZE = 10_000  # the largest page VoIPstudio serves
-PARALLEL_REQUESTS = 4
+#: Pages after the first, and look-ups of cut calls, sent at once: a window of CALLS_MAX_LEGS legs
+#: (6 pages) is then two dependent round trips, the first page (for ``total``) and the rest.
+PARALLEL_REQUESTS = budget.PAGE_CONCURRENCY
 #: Rounding in calldate/duration: a child may be written to start a second after its parent ended.
 SLACK = timedelta(seconds=5)
 MAX_EXTENSIONS = 10
@@ -45,8 +47,9 @@ class TooManyLegs(Exception):
         self.legs = legs
 
 
-def _legs_between(collection: Collection, start: datetime | None, end: datetime | None,
-                  max_legs: int | None) -> list[Cdr]:  # fmt: skip
+def _legs_between(
+    collection: Collection, start: datetime | None, end: datetime | None, max_legs: int | None
+) -> list[Cdr]:
     filters = [Filter("calldate", "gte", start)] if start else []
     if end:
         filters.append(Filter("calldate", "lt", end))
@@ -82,11 +85,12 @@ def _started_earlier(collection: Collection, calls: list[Call]) -> set[int]:
 
     with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
         found = list(budget.pool_map(pool, parent_exists, asks))
-    return {call.id for call, exists in zip(asks, found) if exists}
+    return {call.id for call, exists in zip(asks, found, strict=True) if exists}
 
 
-def calls_between(collection: Collection, *, start: datetime | None, end: datetime | None,
-                  max_legs: int | None = None) -> list[Call]:  # fmt: skip
+def calls_between(
+    collection: Collection, *, start: datetime | None, end: datetime | None, max_legs: int | None = None
+) -> list[Call]:
     """Every call whose first leg started in [start, end), complete, oldest first. ``end`` None is
     up to now. Raises ``TooManyLegs`` when the window alone holds more than ``max_legs``."""
     legs = _legs_between(collection, start, end, max_legs)
@@ -101,7 +105,11 @@ def calls_between(collection: Collection, *, start: datetime | None, end: dateti
             break
         legs += _legs_between(collection, fetched_until, horizon, None)
         fetched_until = horizon
-    calls = [c for c in group_calls(legs) if (start is None or c.calldate >= start) and (end is None or c.calldate < end)]
+    calls = [
+        c
+        for c in group_calls(legs)
+        if (start is None or c.calldate >= start) and (end is None or c.calldate < end)
+    ]
     if start is not None:
         earlier = _started_earlier(collection, calls)
         calls = [c for c in calls if c.id not in earlier]
@@ -121,13 +129,20 @@ def matching_calls(collection: Collection, query: TableQuery, *, limited: bool =
     walked = calls_between(collection, start=start, end=end, max_legs=max_legs() if limited else None)
     calls = [c for c in walked if criteria.matches(c)]
     column = next(c for c in query.section.columns if c.field == query.sort_field)
-    return sort_calls(calls, column.value_attr if column.field != "calldate" else "calldate",
-                      descending=query.direction == "DESC")  # fmt: skip
+    return sort_calls(
+        calls,
+        column.value_attr if column.field != "calldate" else "calldate",
+        descending=query.direction == "DESC",
+    )
 
 
 def call_page(collection: Collection, query: TableQuery) -> Page[Call]:
     """One page of calls, and their exact total."""
     calls = matching_calls(collection, query)
     first = (query.page_number - 1) * query.page_size
-    return Page(items=calls[first : first + query.page_size], total=len(calls), page=query.page_number,
-                limit=query.page_size)  # fmt: skip
+    return Page(
+        items=calls[first : first + query.page_size],
+        total=len(calls),
+        page=query.page_number,
+        limit=query.page_size,
+    )

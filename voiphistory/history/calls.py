@@ -64,7 +64,11 @@ def leg_tree(legs: Iterable[Cdr]) -> list[tuple[Cdr, int]]:
     by_live = {leg.live_id: leg for leg in legs if leg.live_id is not None}
     children: dict[int | None, list[Cdr]] = {}
     for leg in legs:
-        parent = leg.parent_live_id if leg.parent_live_id in by_live and leg.parent_live_id != leg.live_id else None
+        parent = (
+            leg.parent_live_id
+            if leg.parent_live_id in by_live and leg.parent_live_id != leg.live_id
+            else None
+        )
         children.setdefault(parent, []).append(leg)
     for siblings in children.values():
         siblings.sort(key=lambda leg: (not _explicit_first(leg), leg.calldate, leg.id))
@@ -126,8 +130,9 @@ class Call:
                 continue
             carried_on = any(
                 child.disposition in CONNECTED and (leg.user_id is None or child.user_id == leg.user_id)
-                for child in kids.get(leg.live_id, []) if leg.live_id is not None
-            )  # fmt: skip
+                for child in kids.get(leg.live_id, [])
+                if leg.live_id is not None
+            )
             if not carried_on:
                 talked.append(leg)
         return talked
@@ -179,9 +184,11 @@ class Call:
 
     @property
     def disposition(self) -> str:
-        """The Outcome filter's code for the whole call (TableQuery's DISPOSITION_CHOICES)."""
+        """The Outcome filter's code for the whole call (labels.DISPOSITIONS, its filter choices)."""
         if self.outcome is Outcome.ANSWERED:
-            return "CONNECTED" if any(leg.disposition == "CONNECTED" for leg in self.talking_legs) else "ON_HOLD"
+            return (
+                "CONNECTED" if any(leg.disposition == "CONNECTED" for leg in self.talking_legs) else "ON_HOLD"
+            )
         if self.outcome is Outcome.VOICEMAIL:
             return "VM"
         return self.first.disposition if self.first.disposition in ("RINGING", "INITIAL") else "INITIAL"
@@ -246,10 +253,28 @@ class Call:
         raise AttributeError(name)
 
 
-_FIRST_LEG_FIELDS = frozenset({
-    "src", "src_id", "src_name", "src_ua", "src_codec", "dst", "dst_id", "dst_name", "clid", "info", "destination",
-    "context", "t_cause", "live_id", "root_live_id", "call_id", "rate", "charge",
-})  # fmt: skip
+_FIRST_LEG_FIELDS = frozenset(
+    {
+        "src",
+        "src_id",
+        "src_name",
+        "src_ua",
+        "src_codec",
+        "dst",
+        "dst_id",
+        "dst_name",
+        "clid",
+        "info",
+        "destination",
+        "context",
+        "t_cause",
+        "live_id",
+        "root_live_id",
+        "call_id",
+        "rate",
+        "charge",
+    }
+)
 
 
 class _Groups:
@@ -336,8 +361,11 @@ class CallCriteria:
             return False
         if self.max_duration is not None and call.duration > self.max_duration:
             return False
-        for wanted, value in ((self.src, first.src), (self.dst, first.dst),
-                              (self.text, getattr(first, self.text_field, "") if self.text_field else "")):  # fmt: skip
+        for wanted, value in (
+            (self.src, first.src),
+            (self.dst, first.dst),
+            (self.text, getattr(first, self.text_field, "") if self.text_field else ""),
+        ):
             if wanted and wanted.lower() not in str(value or "").lower():
                 return False
         return True

@@ -46,6 +46,8 @@ class NotOffered(Forbidden):
     """VoIPstudio has no such endpoint for this account. A ``Forbidden``, so whatever stops on a
     refusal for the account (a bulk job) stops on it, once; ``message`` is the reason in words."""
 
+    in_words = True  # web.messages.upstream_message shows the message as it is
+
 
 def customer_scope(customer_id: int) -> str:
     """A customer of the VoIPstudio the dashboard talks to, for cache keys: what one API refuses
@@ -62,18 +64,28 @@ def refused(*, customer_id: int, capability: Capability) -> bool:
     try:
         return bool(cache.get(_key(customer_id, capability)))
     except Exception:  # noqa: BLE001 - a cache that is down: offer it, and learn again from the next refusal
-        logger.warning("cache unavailable reading refusal %s of customer %s", capability.key, customer_id, exc_info=True)
+        logger.warning(
+            "cache unavailable reading refusal %s of customer %s", capability.key, customer_id, exc_info=True
+        )
         return False
 
 
 def remember_refusal(*, customer_id: int, capability: Capability) -> None:
-    logger.info("VoIPstudio refused %s to customer %s: not offered for %s s", capability.key, customer_id,
-                REFUSAL_SECONDS)  # fmt: skip
+    logger.info(
+        "VoIPstudio refused %s to customer %s: not offered for %s s",
+        capability.key,
+        customer_id,
+        REFUSAL_SECONDS,
+    )
     try:
         cache.set(_key(customer_id, capability), True, REFUSAL_SECONDS)
     except Exception:  # noqa: BLE001
-        logger.warning("cache unavailable remembering refusal %s of customer %s", capability.key, customer_id,
-                       exc_info=True)  # fmt: skip
+        logger.warning(
+            "cache unavailable remembering refusal %s of customer %s",
+            capability.key,
+            customer_id,
+            exc_info=True,
+        )
 
 
 def delete_refusal(*, section: Section, customer_id: int) -> str:
@@ -84,7 +96,9 @@ def delete_refusal(*, section: Section, customer_id: int) -> str:
     return ""
 
 
-def guarded_collection(client: VoipstudioClient, section: Section, *, customer_id: int, writer: bool = True) -> Any:
+def guarded_collection(
+    client: VoipstudioClient, section: Section, *, customer_id: int, writer: bool = True
+) -> Any:
     """The section's client collection; for one whose delete by id may be missing, a wrapper whose
     ``delete`` raises ``NotOffered`` (remembered) instead of the upstream refusal. A 403 counts as
     a refusal only for a ``writer`` (an agent's 403 says nothing about the account's supervisors)."""

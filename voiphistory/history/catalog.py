@@ -38,7 +38,7 @@ class Section:
     collection: str  # the VoipstudioClient attribute
     date_field: str
     columns: tuple[Column, ...]
-    filters: tuple[str, ...]  # names of fields in forms.FILTER_FIELDS this table offers
+    filters: tuple[str, ...]  # names of filters (filters.TableQuery.FILTER_FIELDS) this table offers
     search_field: str  # what the quick-search box matches (like)
     search_label: str = "Search"
     search_numbers: bool = False  # the search field holds phone numbers: a typed number is normalised
@@ -46,14 +46,26 @@ class Section:
     to_field: str = ""
     default_sort: str = ""
     deletable: bool = False
-    detail: bool = False  # rows link to a detail page
+    detail_view: str = ""  # the URL name of a row's detail page ("" = rows have none)
+    # What the table offers beyond rows and filters; templates, views and jobs read these, never the slug.
+    legs: bool = (
+        False  # rows are CDR legs: coded in VoIPstudio's dictionaries, grouped into calls, maybe recorded
+    )
+    editable_info: bool = False  # the ticked rows' "additional information" can be set in bulk
+    editable_ai: bool = False  # rows are recordings with AI text people correct (Edit, "Edited by a person")
+    archivable: bool = False  # the ticked or matching rows' audio downloads as one ZIP
+    has_folders: bool = (
+        False  # rows are voicemail in folders: triage (move, mark heard) instead of bulk select
+    )
+    record_noun: str = (
+        ""  # one API record when it is not one ``noun`` (a deleted call is its legs: "call leg")
+    )
 
     @property
     def sort_fields(self) -> dict[str, str]:
         return {column.key: column.field for column in self.columns if column.field}
 
 
-WHEN = "when"
 _CALL_COLUMNS = (
     Column("when", "When", "when", "calldate"),
     Column("type", "Type", "badge", "type"),
@@ -64,22 +76,59 @@ _CALL_COLUMNS = (
     Column("duration", "Duration", "duration", "duration"),
     Column("talk", "Talk time", "duration", "billsec"),
 )
-_CALL_FILTERS = ("date", "from_number", "to_number", "call_type", "disposition", "user", "min_duration", "max_duration",
-                 "legs")  # fmt: skip
+_CALL_FILTERS = (
+    "date",
+    "from_number",
+    "to_number",
+    "call_type",
+    "disposition",
+    "user",
+    "min_duration",
+    "max_duration",
+    "legs",
+)
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "calls", "Calls", "call", "cdrs", "calldate", _CALL_COLUMNS, _CALL_FILTERS,
-        search_label="Caller ID", search_field="clid", search_numbers=True, from_field="src", to_field="dst",
-        deletable=True, detail=True,
+        "calls",
+        "Calls",
+        "call",
+        "cdrs",
+        "calldate",
+        _CALL_COLUMNS,
+        _CALL_FILTERS,
+        search_label="Caller ID",
+        search_field="clid",
+        search_numbers=True,
+        from_field="src",
+        to_field="dst",
+        deletable=True,
+        detail_view="history:call_detail",
+        legs=True,
+        editable_info=True,
+        record_noun="call leg",
     ),
     Section(
-        "call-tracking", "Call tracking", "call", "calltracking_cdrs", "calldate",
+        "call-tracking",
+        "Call tracking",
+        "call",
+        "calltracking_cdrs",
+        "calldate",
         (*_CALL_COLUMNS[:4], Column("campaign", "Campaign", "text", "info"), *_CALL_COLUMNS[5:]),
-        _CALL_FILTERS, search_label="Campaign", search_field="info", from_field="src", to_field="dst", detail=True,
+        _CALL_FILTERS,
+        search_label="Campaign",
+        search_field="info",
+        from_field="src",
+        to_field="dst",
+        detail_view="history:call_detail",
+        legs=True,
     ),
     Section(
-        "recordings", "Recordings", "recording", "monitors", "timestamp",
+        "recordings",
+        "Recordings",
+        "recording",
+        "monitors",
+        "timestamp",
         (
             Column("when", "When", "when", "timestamp"),
             Column("from", "From", "party", "src", attr="src_name", sub="src"),
@@ -90,11 +139,31 @@ SECTIONS: tuple[Section, ...] = (
             Column("cx_score", "CX score", "score", "cx_score"),
             Column("summary", "Summary", "text", attr="summary"),
         ),
-        ("date", "from_number", "to_number", "user", "min_duration", "max_duration", "sentiment", "min_cx", "max_cx"),
-        search_label="Transcript", search_field="transcript", from_field="src", to_field="dst", deletable=True,
+        (
+            "date",
+            "from_number",
+            "to_number",
+            "user",
+            "min_duration",
+            "max_duration",
+            "sentiment",
+            "min_cx",
+            "max_cx",
+        ),
+        search_label="Transcript",
+        search_field="transcript",
+        from_field="src",
+        to_field="dst",
+        deletable=True,
+        editable_ai=True,
+        archivable=True,
     ),
     Section(
-        "voicemail", "Voicemail", "voicemail", "voicemessages", "origtime",
+        "voicemail",
+        "Voicemail",
+        "voicemail",
+        "voicemessages",
+        "origtime",
         (
             Column("when", "When", "when", "origtime"),
             Column("from", "From", "party", "caller", attr="callerid", sub="caller"),
@@ -105,10 +174,19 @@ SECTIONS: tuple[Section, ...] = (
             Column("transcript", "Message", "text", attr="transcript"),
         ),
         ("date", "from_number", "folder", "is_new", "min_duration", "max_duration"),
-        search_label="Message text", search_field="transcript", from_field="caller", to_field="dialled", deletable=True,
+        search_label="Message text",
+        search_field="transcript",
+        from_field="caller",
+        to_field="dialled",
+        deletable=True,
+        has_folders=True,
     ),
     Section(
-        "chats", "Chats", "chat", "chats", "created_at",
+        "chats",
+        "Chats",
+        "chat",
+        "chats",
+        "created_at",
         (
             Column("when", "When", "when", "created_at"),
             Column("visitor", "Visitor", "party", "visitor_name", attr="visitor_name", sub="visitor_email"),
@@ -118,10 +196,16 @@ SECTIONS: tuple[Section, ...] = (
             Column("state", "State", "chat_state", "state"),
         ),
         ("date", "chat_state", "operator", "min_duration", "max_duration"),
-        search_label="Visitor name", search_field="visitor_name", detail=True,
+        search_label="Visitor name",
+        search_field="visitor_name",
+        detail_view="history:chat_detail",
     ),
     Section(
-        "conversations", "Conversations", "conversation", "conversations", "created_at",
+        "conversations",
+        "Conversations",
+        "conversation",
+        "conversations",
+        "created_at",
         (
             Column("when", "When", "when", "created_at"),
             Column("channel", "Channel", "badge", "channel"),
@@ -132,10 +216,17 @@ SECTIONS: tuple[Section, ...] = (
             Column("cx_score", "CX score", "score", "cx_score"),
         ),
         ("date", "from_number", "to_number", "channel", "user"),
-        search_label="Caller name", search_field="src_name", from_field="src", to_field="dst",
+        search_label="Caller name",
+        search_field="src_name",
+        from_field="src",
+        to_field="dst",
     ),
     Section(
-        "media-sessions", "Media sessions", "media session", "msdrs", "created_at",
+        "media-sessions",
+        "Media sessions",
+        "media session",
+        "msdrs",
+        "created_at",
         (
             Column("when", "When", "when", "created_at"),
             Column("type", "Type", "badge", "type", codes="media_type"),
@@ -146,15 +237,25 @@ SECTIONS: tuple[Section, ...] = (
             Column("ended", "Ended", "text", "t_cause"),
         ),
         ("date", "from_number", "to_number", "user", "min_duration", "max_duration"),
-        search_label="Call ID", search_field="call_id", from_field="src", to_field="dst", detail=True,
+        search_label="Call ID",
+        search_field="call_id",
+        from_field="src",
+        to_field="dst",
+        detail_view="history:msdr_detail",
     ),
-)  # fmt: skip
+)
 
 BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
 def section(slug: str) -> Section:
     return BY_SLUG[slug]
+
+
+def item_nouns(section: Section) -> tuple[str, str]:
+    """One and many of the API records a job on ``section`` acts on ("call leg", "call legs")."""
+    noun = section.record_noun or section.noun
+    return noun, f"{noun}s"
 
 
 @dataclass(frozen=True)
@@ -164,11 +265,12 @@ class Collection:
     slug: str
     title: str
     collection: str  # the VoipstudioClient attribute
+    legs: bool = False  # its records are call legs, not calls
 
 
 #: The danger zone: whole-collection deletes, each behind a typed confirmation.
 WIPEABLE: tuple[Collection, ...] = (
-    Collection("calls", "Calls", "cdrs"),
+    Collection("calls", "Calls", "cdrs", legs=True),
     Collection("recordings", "Recordings", "monitors"),
     Collection("voicemail", "Voicemail", "voicemessages"),
     Collection("chat-messages", "Chat messages", "chat_messages"),

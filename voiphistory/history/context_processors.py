@@ -7,5 +7,7 @@ from voiphistory.history.catalog import SECTIONS
 
 
 def navigation(request: HttpRequest) -> dict:
-    items = [{"slug": s.slug, "title": s.title, "url": reverse("history:table", args=[s.slug])} for s in SECTIONS]
+    items = [
+        {"slug": s.slug, "title": s.title, "url": reverse("history:table", args=[s.slug])} for s in SECTIONS
+    ]
     return {"navigation": items}

@@ -18,9 +18,15 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 PRESETS = {
-    "": "Any time", "today": "Today", "yesterday": "Yesterday", "7d": "Last 7 days", "30d": "Last 30 days",
-    "month": "This month", "last_month": "Last month", "custom": "Custom",
-}  # fmt: skip
+    "": "Any time",
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "month": "This month",
+    "last_month": "Last month",
+    "custom": "Custom",
+}
 
 #: The days a date field accepts. The API takes "YYYY-MM-DD H:I:S" and has nothing before the
 #: platform existed; far-future days (9999-12-31) overflow the exclusive end bound (day + 1) and
@@ -66,8 +72,9 @@ def _check_day(value: date) -> None:
         )
 
 
-def preset_days(preset: str, start: date | None = None, end: date | None = None, *,
-                today: date | None = None) -> tuple[date | None, date | None]:  # fmt: skip
+def preset_days(
+    preset: str, start: date | None = None, end: date | None = None, *, today: date | None = None
+) -> tuple[date | None, date | None]:
     """The first and last day (inclusive, local) a preset covers; ``start``/``end`` for custom.
     None for an open end ("any time", or a custom range with one side only)."""
     today = today or timezone.localdate()
@@ -95,7 +102,7 @@ def day_bounds(
 
 
 def range_label(first: date | None, last: date | None) -> str:
-    """"Mon 30 Nov 2026", "1–30 Nov 2026", "28 Nov – 3 Dec 2026", "From Mon 2 Nov 2026"; "" for none."""
+    """ "Mon 30 Nov 2026", "1–30 Nov 2026", "28 Nov – 3 Dec 2026", "From Mon 2 Nov 2026"; "" for none."""
     if first and last:
         if first == last:
             return format_date(first, DAY_FORMAT)

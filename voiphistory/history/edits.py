@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from voiphistory.history.models import AI_FIELDS, RecordingEdit
 from voiphistory.voipstudio import Monitor, Sentiment
 
-LABELS = {"summary": "Summary", "transcript": "Transcript", "transcript_speakers": "Transcript with speakers",
-          "sentiment": "Sentiment", "cx_score": "CX score"}  # fmt: skip
+LABELS = {
+    "summary": "Summary",
+    "transcript": "Transcript",
+    "transcript_speakers": "Transcript with speakers",
+    "sentiment": "Sentiment",
+    "cx_score": "CX score",
+}
 
 
 RAW_PREFIX = "raw:"  # a sentiment code the client does not know, kept as VoIPstudio sent it
@@ -117,25 +122,46 @@ class EditView:
 
 def recording_edits(*, customer_id: int, recording_id: int) -> list[EditView]:
     """Every save, newest first; one that was not applied shows what it tried (``attempted``)."""
-    edits = RecordingEdit.objects.filter(customer_id=customer_id, recording_id=recording_id).select_related("reverts")
+    edits = RecordingEdit.objects.filter(customer_id=customer_id, recording_id=recording_id).select_related(
+        "reverts"
+    )
     views = []
     for edit in edits:
         target = edit.after if edit.applied else edit.attempted
-        views.append(EditView(edit, [field_diff(name, edit.before.get(name), target.get(name))
-                                     for name in AI_FIELDS if name in target]))  # fmt: skip
+        views.append(
+            EditView(
+                edit,
+                [
+                    field_diff(name, edit.before.get(name), target.get(name))
+                    for name in AI_FIELDS
+                    if name in target
+                ],
+            )
+        )
     return views
 
 
 def later_edits(edit: RecordingEdit) -> list[RecordingEdit]:
     """Applied edits of the same recording saved after ``edit`` (what a revert of it would undo)."""
-    return list(RecordingEdit.objects.filter(customer_id=edit.customer_id, recording_id=edit.recording_id,
-                                             id__gt=edit.id, outcome__in=RecordingEdit.APPLIED).order_by("id"))  # fmt: skip
+    return list(
+        RecordingEdit.objects.filter(
+            customer_id=edit.customer_id,
+            recording_id=edit.recording_id,
+            id__gt=edit.id,
+            outcome__in=RecordingEdit.APPLIED,
+        ).order_by("id")
+    )
 
 
 def edited_recording_ids(*, customer_id: int, ids: Iterable[int]) -> set[int]:
     """Which of these recordings a person has edited here (one query for a table page)."""
-    return set(RecordingEdit.objects.filter(customer_id=customer_id, recording_id__in=list(ids), outcome__in=RecordingEdit.APPLIED)
-               .values_list("recording_id", flat=True).distinct())  # fmt: skip
+    return set(
+        RecordingEdit.objects.filter(
+            customer_id=customer_id, recording_id__in=list(ids), outcome__in=RecordingEdit.APPLIED
+        )
+        .values_list("recording_id", flat=True)
+        .distinct()
+    )
 
 
 def conflict_rows(*, customer_id: int, recording_id: int, theirs: dict, was: dict) -> dict[str, dict]:
@@ -143,8 +169,17 @@ def conflict_rows(*, customer_id: int, recording_id: int, theirs: dict, was: dic
     (``theirs``), and who changed it here, when the latest edit kept here saved exactly that."""
     rows = {}
     for name, opened in was.items():
-        latest = (RecordingEdit.objects.filter(customer_id=customer_id, recording_id=recording_id,
-                                               outcome__in=RecordingEdit.APPLIED, after__has_key=name).first())  # fmt: skip
+        latest = RecordingEdit.objects.filter(
+            customer_id=customer_id,
+            recording_id=recording_id,
+            outcome__in=RecordingEdit.APPLIED,
+            after__has_key=name,
+        ).first()
         by = latest if latest is not None and latest.after.get(name) == theirs.get(name) else None
-        rows[name] = {"label": LABELS[name], "was": shown(name, opened), "theirs": shown(name, theirs.get(name)), "by": by}
+        rows[name] = {
+            "label": LABELS[name],
+            "was": shown(name, opened),
+            "theirs": shown(name, theirs.get(name)),
+            "by": by,
+        }
     return rows

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from voiphistory.history.pcap import PcapError, sip_packets
-from voiphistory.history.templatetags.history_format import phone
+from voiphistory.web.formatting import phone
 
 __all__ = ["Arrow", "Ladder", "LadderError", "Participant", "ladder_from_pcap", "parse_ladder"]
 
@@ -277,7 +277,15 @@ def _build(messages: list[tuple[datetime, str, str, str]]) -> Ladder:
         label, status = _label(start_line)
         arrows.append(
             Arrow(
-                index, at, at - first, participants[source], participants[target], label, start_line, text, status
+                index,
+                at,
+                at - first,
+                participants[source],
+                participants[target],
+                label,
+                start_line,
+                text,
+                status,
             )
         )
     return Ladder(tuple(participants.values()), tuple(arrows))

@@ -31,27 +31,33 @@ class RecordingEdit(models.Model):
 
     customer_id = models.BigIntegerField()
     recording_id = models.BigIntegerField()
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     editor_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The AI fields as they were and as they became: {"summary": "…", "sentiment": 2, …} (changed ones only).
     before = models.JSONField()
     after = models.JSONField()
-    reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by")
+    reverts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
+    )
     # The fields as the PATCH sent them (JSON values, sentiment as its number), and what came of it.
     attempted = models.JSONField(default=dict)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SAVED)
-
-    @property
-    def applied(self) -> bool:
-        return self.outcome in self.APPLIED
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["customer_id", "recording_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"Recording {self.recording_id} edited by {self.editor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+        return (
+            f"Recording {self.recording_id} edited by {self.editor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
+
+    @property
+    def applied(self) -> bool:
+        return self.outcome in self.APPLIED
 
 
 class RecordingLock(models.Model):
@@ -69,7 +75,9 @@ class RecordingLock(models.Model):
     held_until = models.DateTimeField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["customer_id", "recording_id"], name="one_lock_per_recording")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer_id", "recording_id"], name="one_lock_per_recording")
+        ]
 
 
 class SavedView(models.Model):
@@ -99,4 +107,6 @@ class TableColumns(models.Model):
     columns = models.JSONField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "section"], name="one_column_choice_per_table")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "section"], name="one_column_choice_per_table")
+        ]

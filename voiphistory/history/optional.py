@@ -17,19 +17,26 @@ from collections.abc import Callable
 from django.core.cache import cache
 
 from voiphistory.history.capabilities import Capability, refused, remember_refusal
-from voiphistory.history.messages import upstream_message
 from voiphistory.voipstudio import Forbidden, NotFound, Unauthorized, VoipstudioError
+from voiphistory.web.messages import upstream_message
 
 logger = logging.getLogger(__name__)
 
 #: Answers that mean "this server or account has no such endpoint", not "try again later".
 REFUSALS = frozenset({403, 404, 405, 501})
 
-USERS = Capability("users-list", "User names are not available from this VoIPstudio account (GET /users): "
-                                 "users are named from their calls where they made them, else by ID")
-CHAT_MESSAGES = Capability("chatmsgs-list", "Chat messages are not available from this VoIPstudio account (GET /chatmsgs)")
+USERS = Capability(
+    "users-list",
+    "User names are not available from this VoIPstudio account (GET /users): "
+    "users are named from their calls where they made them, else by ID",
+)
+CHAT_MESSAGES = Capability(
+    "chatmsgs-list", "Chat messages are not available from this VoIPstudio account (GET /chatmsgs)"
+)
 SMS = Capability("sms-list", "Text messages are not available from this VoIPstudio account (GET /sms)")
-CDR_DICTIONARIES = Capability("cdrs-dictionaries", "Labels of call codes are not available (GET /cdrs/dictionaries)")
+CDR_DICTIONARIES = Capability(
+    "cdrs-dictionaries", "Labels of call codes are not available (GET /cdrs/dictionaries)"
+)
 
 
 class Missing(Exception):
@@ -59,7 +66,9 @@ def read[T](*, customer_id: int, capability: Capability, call: Callable[[], T]) 
         raise Missing(f"{what} could not be loaded: {upstream_message(error)}", refused=False) from None
 
 
-def cached_read[T](*, key: str, seconds: int, customer_id: int, capability: Capability, call: Callable[[], T]) -> T:
+def cached_read[T](
+    *, key: str, seconds: int, customer_id: int, capability: Capability, call: Callable[[], T]
+) -> T:
     """``read``, its answer kept in the cache under ``key`` for ``seconds`` (a cache that is down
     costs a request each time, never the page). ``Missing`` is not cached here: a refusal is
     remembered by ``read``, a passing failure is asked again next time."""

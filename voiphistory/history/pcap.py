@@ -31,7 +31,14 @@ _LINK_NULL, _LINK_ETHERNET, _LINK_RAW, _LINK_LOOP, _LINK_SLL, _LINK_SLL2 = 0, 1,
 _LINK_RAW_ALIASES = {12, 14, _LINK_RAW, 228, 229}  # DLT_RAW on various BSDs, LINKTYPE_IPV4/IPV6
 _ETHERTYPE_IPV4, _ETHERTYPE_IPV6 = 0x0800, 0x86DD
 _VLAN_TAGS = {0x8100, 0x88A8, 0x9100}
-_IPV6_EXTENSIONS = {0, 43, 60, 135, 139, 140}  # hop-by-hop, routing, destination options, mobility, HIP, shim6
+_IPV6_EXTENSIONS = {
+    0,
+    43,
+    60,
+    135,
+    139,
+    140,
+}  # hop-by-hop, routing, destination options, mobility, HIP, shim6
 _IPV6_FRAGMENT = 44
 _UDP, _TCP = 17, 6
 SIP_START_RE = re.compile(rb"(?:[A-Z]+ +\S+ +SIP/2\.0|SIP/2\.0 +\d{3}(?: [^\r\n]*)?)\r?\n")
@@ -117,7 +124,10 @@ def _ip(ethertype: int, packet: bytes) -> tuple[int, str, str, bytes, int] | Non
         body = packet[header : total or len(packet)]  # total 0: TCP segmentation offload
     elif ethertype == _ETHERTYPE_IPV6 and packet[0] >> 4 == 6:
         length, protocol = struct.unpack_from("!H", packet, 4)[0], packet[6]
-        source, target = f"[{ipaddress.IPv6Address(packet[8:24])}]", f"[{ipaddress.IPv6Address(packet[24:40])}]"
+        source, target = (
+            f"[{ipaddress.IPv6Address(packet[8:24])}]",
+            f"[{ipaddress.IPv6Address(packet[24:40])}]",
+        )
         body = packet[40 : 40 + length] if length else packet[40:]
         while protocol in _IPV6_EXTENSIONS or protocol == _IPV6_FRAGMENT:
             if protocol == _IPV6_FRAGMENT:
@@ -133,7 +143,13 @@ def _ip(ethertype: int, packet: bytes) -> tuple[int, str, str, bytes, int] | Non
         return _UDP, f"{source}:{source_port}", f"{target}:{target_port}", body[8:], 0
     if protocol == _TCP:
         source_port, target_port, sequence = struct.unpack_from("!HHI", body, 0)
-        return _TCP, f"{source}:{source_port}", f"{target}:{target_port}", body[(body[12] >> 4) * 4 :], sequence
+        return (
+            _TCP,
+            f"{source}:{source_port}",
+            f"{target}:{target_port}",
+            body[(body[12] >> 4) * 4 :],
+            sequence,
+        )
     return None
 
 

@@ -30,8 +30,11 @@ LOCK_LEASE = timedelta(minutes=2)
 #: How long a save waits for another save of the same recording before saying it is busy.
 LOCK_WAIT_SECONDS = 30.0
 
-_OUTCOMES = {SAVED: RecordingEdit.Outcome.SAVED, LOST_DONE: RecordingEdit.Outcome.ANSWER_LOST_SAVED,
-             LOST_NOT_DONE: RecordingEdit.Outcome.ANSWER_LOST_NOT_SAVED}  # fmt: skip
+_OUTCOMES = {
+    SAVED: RecordingEdit.Outcome.SAVED,
+    LOST_DONE: RecordingEdit.Outcome.ANSWER_LOST_SAVED,
+    LOST_NOT_DONE: RecordingEdit.Outcome.ANSWER_LOST_NOT_SAVED,
+}
 
 
 class RecordingBusy(Exception):
@@ -47,7 +50,9 @@ def recording_lock(*, customer_id: int, recording_id: int, wait: float = LOCK_WA
     deadline, delay = time.monotonic() + wait, 0.01
     while True:
         now = timezone.now()
-        if row.filter(Q(held_until__isnull=True) | Q(held_until__lt=now)).update(holder=holder, held_until=now + LOCK_LEASE):
+        if row.filter(Q(held_until__isnull=True) | Q(held_until__lt=now)).update(
+            holder=holder, held_until=now + LOCK_LEASE
+        ):
             break
         if time.monotonic() > deadline:
             raise RecordingBusy
@@ -108,31 +113,57 @@ def recording_save(
     with recording_lock(customer_id=customer_id, recording_id=id):
         monitor = client.monitors.get(id)
         current = ai_values(monitor)
-        conflicts = [name for name, value in wanted.items()
-                     if comparable(name, current[name]) not in (comparable(name, opened[name]), comparable(name, value))]  # fmt: skip
+        conflicts = [
+            name
+            for name, value in wanted.items()
+            if comparable(name, current[name])
+            not in (comparable(name, opened[name]), comparable(name, value))
+        ]
         if conflicts and not force:
             return SaveResult(monitor=monitor, current=current, conflicts=conflicts)
-        body = {name: value for name, value in wanted.items() if comparable(name, current[name]) != comparable(name, value)}
+        body = {
+            name: value
+            for name, value in wanted.items()
+            if comparable(name, current[name]) != comparable(name, value)
+        }
         if not body:
             return SaveResult(monitor=monitor, current=current)
 
         def holds_body(now: Monitor | None) -> bool:
-            return now is not None and all(comparable(n, ai_values(now)[n]) == comparable(n, v) for n, v in body.items())
+            return now is not None and all(
+                comparable(n, ai_values(now)[n]) == comparable(n, v) for n, v in body.items()
+            )
 
-        settled = settle_write(ids=[id], write=lambda: client.monitors.update(id, **_api_kwargs(body)),
-                               read_one=client.monitors.get, done=holds_body)  # fmt: skip
+        settled = settle_write(
+            ids=[id],
+            write=lambda: client.monitors.update(id, **_api_kwargs(body)),
+            read_one=client.monitors.get,
+            done=holds_body,
+        )
         now = settled.now.get(id) if settled.answer_lost else settled.result
         after = ai_values(now) if now is not None else {}
         edit = RecordingEdit.objects.create(
-            customer_id=customer_id, recording_id=id, editor=editor, editor_name=editor_name[:200], reverts=reverts,
-            before={name: current[name] for name in body}, after={name: after[name] for name in body if after},
-            attempted=body, outcome=_OUTCOMES.get(settled.outcome, RecordingEdit.Outcome.UNKNOWN),
-        )  # fmt: skip
+            customer_id=customer_id,
+            recording_id=id,
+            editor=editor,
+            editor_name=editor_name[:200],
+            reverts=reverts,
+            before={name: current[name] for name in body},
+            after={name: after[name] for name in body if after},
+            attempted=body,
+            outcome=_OUTCOMES.get(settled.outcome, RecordingEdit.Outcome.UNKNOWN),
+        )
         return SaveResult(monitor=now, current=current, sent=body, settled=settled, edit=edit)
 
 
-def recording_revert(*, client: VoipstudioClient, edit: RecordingEdit, editor=None, editor_name: str = "",
-                     confirmed: bool = False) -> SaveResult:  # fmt: skip
+def recording_revert(
+    *,
+    client: VoipstudioClient,
+    edit: RecordingEdit,
+    editor=None,
+    editor_name: str = "",
+    confirmed: bool = False,
+) -> SaveResult:
     """Put back what an edit replaced (its fields only; the others stay as they are), as a new edit.
 
     Unless ``confirmed``, nothing is sent when later edits exist or VoIPstudio no longer holds
@@ -140,5 +171,14 @@ def recording_revert(*, client: VoipstudioClient, edit: RecordingEdit, editor=No
     later = later_edits(edit)
     if later and not confirmed:
         return SaveResult(later=later)
-    return recording_save(client=client, customer_id=edit.customer_id, id=edit.recording_id, opened=edit.after,
-                          wanted=edit.before, editor=editor, editor_name=editor_name, reverts=edit, force=confirmed)  # fmt: skip
+    return recording_save(
+        client=client,
+        customer_id=edit.customer_id,
+        id=edit.recording_id,
+        opened=edit.after,
+        wanted=edit.before,
+        editor=editor,
+        editor_name=editor_name,
+        reverts=edit,
+        force=confirmed,
+    )

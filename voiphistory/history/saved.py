@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from voiphistory.history.catalog import BY_SLUG
-from voiphistory.history.forms import TableQuery
+from voiphistory.history.filters import TableQuery
 from voiphistory.history.models import SavedView
 
 #: Fields of a request that are not the table's query.
@@ -55,6 +55,7 @@ def saved_view_for(*, id: int, customer_id: int) -> SavedView | None:
 
 def navigation(request: HttpRequest) -> dict:
     """The signed-in person's saved views for the navigation; queried only if a page shows them."""
+
     def mine() -> list[SavedView]:
         if not request.user.is_authenticated:
             return []

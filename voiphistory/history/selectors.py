@@ -5,17 +5,17 @@ Views call one selector and render; selectors know the catalog and the client, n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from voiphistory.history import call_window, calls, optional
 from voiphistory.history.capabilities import customer_scope
 from voiphistory.history.catalog import Section
-from voiphistory.history.forms import TableQuery
+from voiphistory.history.filters import TableQuery
 from voiphistory.history.labels import CONTEXTS
 from voiphistory.history.ladder import Ladder, LadderError, ladder_from_pcap, parse_ladder
-from voiphistory.history.user_names import UserNames
+from voiphistory.history.user_names import UserNames, user_names
 from voiphistory.voipstudio import (
     Cdr,
     Chat,
@@ -32,37 +32,26 @@ from voiphistory.voipstudio import (
     VoiceMessage,
     VoipstudioClient,
     VoipstudioError,
+    budget,
 )
 from voiphistory.voipstudio.codes import Code
+from voiphistory.voipstudio.filters import validate_id
 
-USER_NAMES_SECONDS = 300
 DICTIONARY_SECONDS = 24 * 3600
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def user_names(*, client: VoipstudioClient, customer_id: int) -> UserNames:
-    """Every user's display name by id, for User columns, filters and detail pages (cached a few
-    minutes). ``GET /users`` is not in the History reference: when it does not answer, no names and
-    the reason why (``UserNames.unavailable``); pages then name users from their records or by id."""
-    try:
-        return UserNames(optional.cached_read(
-            key=f"history:users:{customer_scope(customer_id)}", seconds=USER_NAMES_SECONDS, customer_id=customer_id,
-            capability=optional.USERS, call=lambda: {
-                user.id: " ".join(filter(None, (user.first_name, user.last_name))) or user.email or str(user.id)
-                for user in client.users.iterate(sort="id", direction="ASC", page_size=500)
-            },
-        ))  # fmt: skip
-    except optional.Missing as missing:
-        return UserNames(unavailable=missing.reason)
 
 
 def code_dictionaries(*, client: VoipstudioClient, customer_id: int) -> Mapping[str, Mapping[Code, str]]:
     """The labels VoIPstudio gives its call codes (``GET /cdrs/dictionaries``, either shape), kept a
     day per customer; empty when it has none (``labels.code_label`` then uses its own words or the code)."""
     try:
-        return optional.cached_read(key=f"history:cdr-dictionaries:{customer_scope(customer_id)}", seconds=DICTIONARY_SECONDS,
-                                    customer_id=customer_id, capability=optional.CDR_DICTIONARIES,
-                                    call=client.cdrs.dictionaries)  # fmt: skip
+        return optional.cached_read(
+            key=f"history:cdr-dictionaries:{customer_scope(customer_id)}",
+            seconds=DICTIONARY_SECONDS,
+            customer_id=customer_id,
+            capability=optional.CDR_DICTIONARIES,
+            call=client.cdrs.dictionaries,
+        )
     except optional.Missing:
         return {}
 
@@ -114,27 +103,60 @@ class CallDetail:
     recordings: list[Monitor]
     voicemail: list[VoiceMessage]
     users: dict[int, str] = field(default_factory=dict)
+    code_dictionaries: Mapping[str, Mapping[Code, str]] = field(default_factory=dict)  # read with the rest
 
 
 def call_detail(*, client: VoipstudioClient, id: int, customer_id: int) -> CallDetail:
-    """A call leg with its notes, the call's other legs (as a tree), recordings and voicemail."""
-    cdr = client.cdrs.get(id)
-    legs = [cdr]
-    if cdr.root_live_id is not None:
-        legs = client.cdrs.page(
-            filters=[Filter("root_live_id", "eq", cdr.root_live_id)], sort="calldate", direction="ASC",
-            limit=CALL_PARTS_LIMIT,
-        ).items or [cdr]  # fmt: skip
-        if all(leg.id != cdr.id for leg in legs):
-            legs.append(cdr)
+    """A call leg with its notes, the call's other legs (as a tree), recordings and voicemail.
+
+    Read in three dependent waves, each wave's requests side by side (``budget.PageReads``): the leg,
+    its notes, the user names and the code labels; then the call's legs and (by ``call_id``) its
+    recordings; then the first leg's notes, the voicemail of each leg that ended in it and (without a
+    ``call_id``) the recordings by leg. Any read failing fails the whole, as one after another would.
+    An impossible id is refused before any request."""
+    validate_id(id)
+    with budget.PageReads() as reads:
+        own_notes = reads.submit(client.cdrs.notes, id)
+        users = reads.submit(user_names, client=client, customer_id=customer_id)
+        dictionaries = reads.submit(code_dictionaries, client=client, customer_id=customer_id)
+        cdr = client.cdrs.get(id)
+        by_call = reads.submit(_recordings_of_call, client, cdr.call_id) if cdr.call_id is not None else None
+        legs = _call_legs(client, cdr)
+        first_leg_notes = [reads.submit(client.cdrs.notes, leg_id) for leg_id in _first_leg_ids(cdr, legs)]
+        voicemail = [reads.submit(_voicemail_of, client, live_id) for live_id in _voicemail_live_ids(legs)]
+        if by_call is not None:
+            recordings = [by_call]
+        else:
+            recordings = [
+                reads.submit(_recordings_of_leg, client, live_id) for live_id in _talking_live_ids(legs)
+            ]
+        notes = budget.settle([own_notes, *first_leg_notes])
+        found = budget.settle([*recordings, *voicemail])
+        names, labels_of_codes = budget.settle([users, dictionaries])
     return CallDetail(
         cdr=cdr,
-        notes=_call_notes(client, cdr, legs),
+        notes=_sorted_notes(note for leg_notes in notes for note in leg_notes),
         legs=call_leg_tree(legs, current_id=cdr.id),
-        recordings=_call_recordings(client, cdr, legs),
-        voicemail=_call_voicemail(client, legs),
-        users=user_names(client=client, customer_id=customer_id).learn(legs),
+        recordings=[monitor for page in found[: len(recordings)] for monitor in page],
+        voicemail=[message for page in found[len(recordings) :] for message in page],
+        users=names.learn(legs),
+        code_dictionaries=labels_of_codes,
     )
+
+
+def _call_legs(client: VoipstudioClient, cdr: Cdr) -> list[Cdr]:
+    """Every leg of the leg's call, this one included."""
+    if cdr.root_live_id is None:
+        return [cdr]
+    legs = client.cdrs.page(
+        filters=[Filter("root_live_id", "eq", cdr.root_live_id)],
+        sort="calldate",
+        direction="ASC",
+        limit=CALL_PARTS_LIMIT,
+    ).items or [cdr]
+    if all(leg.id != cdr.id for leg in legs):
+        legs.append(cdr)
+    return legs
 
 
 def call_leg_tree(legs: list[Cdr], *, current_id: int) -> list[CallLeg]:
@@ -142,36 +164,52 @@ def call_leg_tree(legs: list[Cdr], *, current_id: int) -> list[CallLeg]:
     return [CallLeg(leg, depth, leg.id == current_id) for leg, depth in calls.leg_tree(legs)]
 
 
-def _call_notes(client: VoipstudioClient, cdr: Cdr, legs: list[Cdr]) -> list[Note]:
-    """Notes on this leg, and on the call's first leg when this is another one: people note a call
-    on the leg they open from the Calls table, usually the first."""
-    ids = [cdr.id, *(leg.id for leg in legs if leg.live_id == cdr.root_live_id and leg.id != cdr.id)]
-    notes = [note for leg_id in ids for note in client.cdrs.notes(leg_id)]
-    return sorted(notes, key=lambda n: (n.created_at is None, n.created_at or _EPOCH, n.id or 0))  # undated last
+def _first_leg_ids(cdr: Cdr, legs: list[Cdr]) -> list[int]:
+    """Notes are read on this leg, and on the call's first leg when this is another one: people
+    note a call on the leg they open from the Calls table, usually the first."""
+    return [leg.id for leg in legs if leg.live_id == cdr.root_live_id and leg.id != cdr.id]
 
 
-def _call_recordings(client: VoipstudioClient, cdr: Cdr, legs: list[Cdr]) -> list[Monitor]:
+def _sorted_notes(notes: Iterable[Note]) -> list[Note]:
+    return sorted(
+        notes, key=lambda n: (n.created_at is None, n.created_at or _EPOCH, n.id or 0)
+    )  # undated last
+
+
+def _recordings_of_call(client: VoipstudioClient, call_id: int) -> list[Monitor]:
     """Recordings share the call's ``call_id``; without one, a recording points at its leg's live id."""
-    if cdr.call_id is not None:
-        wanted = [Filter("call_id", "eq", cdr.call_id)]
-        return client.monitors.page(filters=wanted, sort="timestamp", direction="ASC", limit=CALL_PARTS_LIMIT).items
-    found: list[Monitor] = []
-    for live_id in sorted({leg.live_id for leg in legs if leg.live_id is not None and leg.billsec}):
-        found += client.monitors.page(filters=[Filter("live_id", "eq", live_id)], limit=CALL_PARTS_LIMIT).items
-    return found
+    wanted = [Filter("call_id", "eq", call_id)]
+    return client.monitors.page(
+        filters=wanted, sort="timestamp", direction="ASC", limit=CALL_PARTS_LIMIT
+    ).items
 
 
-def _call_voicemail(client: VoipstudioClient, legs: list[Cdr]) -> list[VoiceMessage]:
-    """The voicemail left on the legs that ended in voicemail (disposition VM), by live id."""
-    found: list[VoiceMessage] = []
-    for live_id in sorted({leg.live_id for leg in legs if leg.disposition == "VM" and leg.live_id is not None}):
-        found += client.voicemessages.page(filters=[Filter("live_id", "eq", live_id)], limit=CALL_PARTS_LIMIT).items
-    return found
+def _talking_live_ids(legs: list[Cdr]) -> list[int]:
+    return sorted({leg.live_id for leg in legs if leg.live_id is not None and leg.billsec})
+
+
+def _recordings_of_leg(client: VoipstudioClient, live_id: int) -> list[Monitor]:
+    return client.monitors.page(filters=[Filter("live_id", "eq", live_id)], limit=CALL_PARTS_LIMIT).items
+
+
+def _voicemail_live_ids(legs: list[Cdr]) -> list[int]:
+    """The legs that ended in voicemail (disposition VM) hold it, by live id."""
+    return sorted({leg.live_id for leg in legs if leg.disposition == "VM" and leg.live_id is not None})
+
+
+def _voicemail_of(client: VoipstudioClient, live_id: int) -> list[VoiceMessage]:
+    return client.voicemessages.page(filters=[Filter("live_id", "eq", live_id)], limit=CALL_PARTS_LIMIT).items
 
 
 def media_session_detail(*, client: VoipstudioClient, id: int, customer_id: int) -> tuple[Msdr, UserNames]:
-    """A media session record and the user names that label it."""
-    return client.msdrs.get(id), user_names(client=client, customer_id=customer_id)
+    """A media session record and the user names that label it (read side by side); an impossible
+    id is refused before any request."""
+    validate_id(id)
+    with budget.PageReads() as reads:
+        users = reads.submit(user_names, client=client, customer_id=customer_id)
+        msdr = client.msdrs.get(id)
+        [names] = budget.settle([users])
+    return msdr, names
 
 
 #: A SIP capture is kilobytes; one bigger than this is read this far (a capture cut short).
@@ -246,21 +284,45 @@ class ChatDetail:
 def chat_detail(*, client: VoipstudioClient, id: int, customer_id: int) -> ChatDetail:
     """A chat, its operator's name and its whole conversation, oldest message first. The messages
     come from ``GET /chatmsgs``, which the History reference does not have: without it the chat's
-    own fields still show, with the reason the conversation does not."""
-    chat = client.chats.get(id)
-    messages: list[ChatMessage] = []
-    unavailable = error = ""
-    try:
-        messages = optional.read(customer_id=customer_id, capability=optional.CHAT_MESSAGES, call=lambda: list(
-            client.chat_messages.iterate(filters=[Filter("chat_id", "eq", chat.id)], sort="created_at", direction="ASC")
-        ))  # fmt: skip
-    except optional.Missing as missing:
-        unavailable, error = (missing.reason, "") if missing.refused else ("", missing.reason)
-    names = user_names(client=client, customer_id=customer_id)
+    own fields still show, with the reason the conversation does not. The chat, its messages and
+    the user names are read side by side (each needs only the chat's id); an impossible id is
+    refused before any request."""
+    validate_id(id)
+    with budget.PageReads() as reads:
+        conversation = reads.submit(_chat_messages, client, id, customer_id)
+        users = reads.submit(user_names, client=client, customer_id=customer_id)
+        chat = client.chats.get(id)
+        (messages, unavailable, error), names = budget.settle([conversation, users])
     operator_name = ""
     if chat.operator_id is not None:
-        operator_name = names.get(chat.operator_id) or next(
-            (m.sender_name for m in messages if m.sender == "operator" and m.sender_name), ""
-        ) or names.label(chat.operator_id)  # fmt: skip
-    return ChatDetail(chat=chat, operator_name=operator_name, messages=messages, messages_unavailable=unavailable,
-                      messages_error=error)  # fmt: skip
+        operator_name = (
+            names.get(chat.operator_id)
+            or next((m.sender_name for m in messages if m.sender == "operator" and m.sender_name), "")
+            or names.label(chat.operator_id)
+        )
+    return ChatDetail(
+        chat=chat,
+        operator_name=operator_name,
+        messages=messages,
+        messages_unavailable=unavailable,
+        messages_error=error,
+    )
+
+
+def _chat_messages(
+    client: VoipstudioClient, chat_id: int, customer_id: int
+) -> tuple[list[ChatMessage], str, str]:
+    """(the chat's messages, why they are not available, why they failed this time)."""
+
+    def messages() -> list[ChatMessage]:
+        wanted = [Filter("chat_id", "eq", chat_id)]
+        return list(client.chat_messages.iterate(filters=wanted, sort="created_at", direction="ASC"))
+
+    try:
+        return (
+            optional.read(customer_id=customer_id, capability=optional.CHAT_MESSAGES, call=messages),
+            "",
+            "",
+        )
+    except optional.Missing as missing:
+        return ([], missing.reason, "") if missing.refused else ([], "", missing.reason)

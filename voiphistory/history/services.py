@@ -46,7 +46,11 @@ def table_columns_choose(*, owner, section: Section, data: QueryDict) -> QueryDi
     if "cols" in data:
         chosen = [key for key in data.getlist("cols") if key]  # unknown keys: the form's to refuse
     else:
-        remembered = TableColumns.objects.filter(owner=owner, section=section.slug).values_list("columns", flat=True).first()
+        remembered = (
+            TableColumns.objects.filter(owner=owner, section=section.slug)
+            .values_list("columns", flat=True)
+            .first()
+        )
         chosen = [key for key in remembered or () if key in known]
     settled.setlist("cols", chosen or [column.key for column in section.columns])
     return settled
@@ -67,5 +71,9 @@ def calls_info_update(*, client: VoipstudioClient, ids: list[int], info: str) ->
     whose items carry only ``id`` and ``info``; a lost answer is settled by reading each call back."""
     ids = list(dict.fromkeys(ids))
     body = [{"id": id, "info": info} for id in ids]
-    return settle_write(ids=ids, write=lambda: client.cdrs.update_many(body), read_one=client.cdrs.get,
-                        done=lambda cdr: cdr is not None and (cdr.info or "") == info)  # fmt: skip
+    return settle_write(
+        ids=ids,
+        write=lambda: client.cdrs.update_many(body),
+        read_one=client.cdrs.get,
+        done=lambda cdr: cdr is not None and (cdr.info or "") == info,
+    )

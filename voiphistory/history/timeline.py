@@ -19,7 +19,6 @@ from voiphistory.voipstudio import Cdr, Chat, Filter, Monitor, Sms, VoiceMessage
 
 #: The newest items of each kind: a number with more history is shown in part, and says so.
 PER_KIND = 100
-PARALLEL_REQUESTS = 4
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,12 @@ class Timeline:
 
 def number_timeline(*, client: VoipstudioClient, number: str, customer_id: int) -> Timeline:
     timeline = Timeline(number)
-    calls, recordings, voicemail, chats = (section(slug) for slug in ("calls", "recordings", "voicemail", "chats"))
-    # (collection, date field, filter, what it is, inbound?): independent requests, sent side by side
+    calls, recordings, voicemail, chats = (
+        section(slug) for slug in ("calls", "recordings", "voicemail", "chats")
+    )
+    # (collection, date field, filter, what it is, inbound?): independent requests, sent all at once
     # (the client's pooled session is shared by threads); each is a scan of a big collection upstream.
+    # The chats, matched by the name the calls carry, are the second and last wave.
     asks = [
         (client.cdrs, "calldate", Filter("src", "eq", number), calls, True),
         (client.cdrs, "calldate", Filter("dst", "eq", number), calls, False),
@@ -60,17 +62,22 @@ def number_timeline(*, client: VoipstudioClient, number: str, customer_id: int) 
         if collection is not client.sms:
             return collection.page(filters=[flt], sort=date_field, direction="DESC", limit=PER_KIND)
         try:  # GET /sms is not in the History reference: without it, the rest of the timeline
-            return optional.read(customer_id=customer_id, capability=optional.SMS, call=lambda: collection.page(
-                filters=[flt], sort=date_field, direction="DESC", limit=PER_KIND))  # fmt: skip
+            return optional.read(
+                customer_id=customer_id,
+                capability=optional.SMS,
+                call=lambda: collection.page(
+                    filters=[flt], sort=date_field, direction="DESC", limit=PER_KIND
+                ),
+            )
         except optional.Missing as missing:
             return missing
 
-    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+    with ThreadPoolExecutor(max_workers=budget.PAGE_CONCURRENCY) as pool:
         pages = list(budget.pool_map(pool, fetch, asks))  # under the page's time budget
     found: list[Entry] = []
     names: list[str] = []
     legs: list[Cdr] = []
-    for (_, date_field, _, kind, inbound), page in zip(asks, pages):
+    for (_, date_field, _, kind, inbound), page in zip(asks, pages, strict=True):
         if isinstance(page, optional.Missing):
             timeline.unavailable.append(page.reason)
             continue
@@ -90,8 +97,12 @@ def number_timeline(*, client: VoipstudioClient, number: str, customer_id: int) 
             found.append(Entry(call.calldate, calls.slug, calls.noun.capitalize(), not call.outbound, call))
     timeline.name = max(set(filter(None, names)), key=names.count, default="")
     if timeline.name:
-        page = client.chats.page(filters=[Filter("visitor_name", "eq", timeline.name)], sort="created_at",
-                                 direction="DESC", limit=PER_KIND)  # fmt: skip
+        page = client.chats.page(
+            filters=[Filter("visitor_name", "eq", timeline.name)],
+            sort="created_at",
+            direction="DESC",
+            limit=PER_KIND,
+        )
         found += [Entry(c.created_at, chats.slug, "Chat", True, c) for c in page.items]
         if page.total > PER_KIND:
             timeline.truncated.append(chats.title)

@@ -47,22 +47,32 @@ class Triage:
         where = folder_label(self.target)
         parts = []
         if self.moved:
-            parts.append({
-                MOVE: f"Moved {_count(self.moved)} to {where}.",
-                MARK_NEW: f"Marked {_count(self.moved)} new (moved back to {where}).",
-            }.get(self.reason, f"Marked {_count(self.moved)} heard (moved to {where})."))  # fmt: skip
+            parts.append(
+                {
+                    MOVE: f"Moved {_count(self.moved)} to {where}.",
+                    MARK_NEW: f"Marked {_count(self.moved)} new (moved back to {where}).",
+                }.get(self.reason, f"Marked {_count(self.moved)} heard (moved to {where}).")
+            )
             if self.settled is not None and self.settled.answer_lost:
                 parts.append("VoIPstudio's answer was lost, but reading back shows it was done.")
         if self.skipped:
-            why = {MOVE: f"already in {where}", MARK_NEW: "already new (in the Inbox)"}.get(self.reason, "not new (not in the Inbox)")
-            parts.append(f"{_count(self.skipped, cap=True)} {_was(self.skipped)} {why}: left as {_it(self.skipped)} {_was(self.skipped)}.")
+            why = {MOVE: f"already in {where}", MARK_NEW: "already new (in the Inbox)"}.get(
+                self.reason, "not new (not in the Inbox)"
+            )
+            parts.append(
+                f"{_count(self.skipped, cap=True)} {_was(self.skipped)} {why}: left as {_it(self.skipped)} {_was(self.skipped)}."
+            )
         if self.gone:
             parts.append(f"{_count(self.gone, cap=True)} no longer {_exist(self.gone)}.")
         if self.not_moved:
-            parts.append(f"VoIPstudio's answer was lost, and reading back shows {_count(self.not_moved)} not moved.")
+            parts.append(
+                f"VoIPstudio's answer was lost, and reading back shows {_count(self.not_moved)} not moved."
+            )
         if self.unknown:
-            parts.append(f"VoIPstudio's answer was lost and {_count(self.unknown)} could not be read back: "
-                         "look again before trying a second time.")  # fmt: skip
+            parts.append(
+                f"VoIPstudio's answer was lost and {_count(self.unknown)} could not be read back: "
+                "look again before trying a second time."
+            )
         return " ".join(parts)
 
     @property
@@ -77,14 +87,16 @@ class Triage:
         return {**detail, **(self.settled.audit_detail() if self.settled else {})}
 
 
-def voicemail_move(*, client: VoipstudioClient, ids: Iterable[int], folder: str,
-                   opened: dict[int, str] | None = None) -> Triage:  # fmt: skip
+def voicemail_move(
+    *, client: VoipstudioClient, ids: Iterable[int], folder: str, opened: dict[int, str] | None = None
+) -> Triage:
     """File messages into ``folder`` (an API folder name); those already there are skipped."""
     return _triage(client, MOVE, list(ids), folder, wanted=lambda now: now != folder, opened=opened)
 
 
-def voicemail_mark(*, client: VoipstudioClient, ids: Iterable[int], heard: bool,
-                   opened: dict[int, str] | None = None) -> Triage:  # fmt: skip
+def voicemail_mark(
+    *, client: VoipstudioClient, ids: Iterable[int], heard: bool, opened: dict[int, str] | None = None
+) -> Triage:
     """Mark heard (INBOX → Old) or new (any other folder → INBOX). Marking heard leaves a message
     filed elsewhere (Work…) where it is: heard is not a reason to refile it."""
     if heard:
@@ -99,7 +111,9 @@ def voicemail_played(*, client: VoipstudioClient, id: int) -> Triage:
     message = client.voicemessages.get(id)
     if not is_unheard(message):
         return Triage(PLAYED, str(HEARD), skipped=[id])
-    return _triage(client, PLAYED, [id], HEARD, wanted=lambda now: now == INBOX, opened={id: str(message.folder)})
+    return _triage(
+        client, PLAYED, [id], HEARD, wanted=lambda now: now == INBOX, opened={id: str(message.folder)}
+    )
 
 
 def is_unheard(message: VoiceMessage) -> bool:
@@ -107,8 +121,14 @@ def is_unheard(message: VoiceMessage) -> bool:
     return str(message.folder) == INBOX and message.is_new is not False
 
 
-def _triage(client: VoipstudioClient, reason: str, ids: list[int], target: str,
-            wanted: Callable[[str], bool], opened: dict[int, str] | None) -> Triage:  # fmt: skip
+def _triage(
+    client: VoipstudioClient,
+    reason: str,
+    ids: list[int],
+    target: str,
+    wanted: Callable[[str], bool],
+    opened: dict[int, str] | None,
+) -> Triage:
     """``opened``: the folder each message showed on the page the supervisor acted on, when the
     form carried it; the others are read (a page is at most 100 messages)."""
     ids = list(dict.fromkeys(ids))
@@ -131,8 +151,14 @@ def _triage(client: VoipstudioClient, reason: str, ids: list[int], target: str,
     )
     moved = settled.done if settled.answer_lost else [m.id for m in settled.result]
     gone += [id for id, message in settled.now.items() if message is None]
-    return Triage(reason, str(target), moved=[id for id in moved if id not in gone], skipped=skipped, gone=gone,
-                  settled=settled)  # fmt: skip
+    return Triage(
+        reason,
+        str(target),
+        moved=[id for id in moved if id not in gone],
+        skipped=skipped,
+        gone=gone,
+        settled=settled,
+    )
 
 
 def _count(ids: list[int], *, cap: bool = False) -> str:
@@ -150,4 +176,3 @@ def _exist(ids: list[int]) -> str:
 
 def _it(ids: list[int]) -> str:
     return "it" if len(ids) == 1 else "they"
-

@@ -33,7 +33,9 @@ urlpatterns = [
     path("recordings/<int:id>/edit/", recordings.edit, name="recording_edit"),
     path("recordings/<int:id>/row/", recordings.row, name="recording_row"),
     path("recordings/<int:id>/history/", edits.recording_history, name="recording_history"),
-    path("recordings/<int:id>/history/<int:edit_id>/revert/", edits.recording_revert, name="recording_revert"),
+    path(
+        "recordings/<int:id>/history/<int:edit_id>/revert/", edits.recording_revert, name="recording_revert"
+    ),
     re_path(r"^numbers/(?P<digits>[0-9]{3,20})/$", numbers.number, name="number"),
     path("voicemail/move/", voicemail.move, name="voicemail_move"),
     path("voicemail/heard/", voicemail.mark, {"heard": True}, name="voicemail_heard"),

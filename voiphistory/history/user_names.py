@@ -1,7 +1,9 @@
-"""User names for User columns, filters and detail pages, and where they come from when
-``GET /users`` (not in the History reference) does not answer: the names the records carry.
+"""User names for User columns, filters, detail pages, exports and the overview, and where they
+come from when ``GET /users`` (not in the History reference) does not answer: the names the
+records carry.
 
-``selectors.user_names`` is the one way to get them; this module is the value it returns.
+``user_names(client=..., customer_id=...)`` is the one way to get them (the directory of one
+VoIPstudio customer, kept ``USER_NAMES_SECONDS`` in the cache); ``UserNames`` is what it returns.
 """
 
 from __future__ import annotations
@@ -9,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-__all__ = ["UserNames", "names_in_records", "user_label"]
+from voiphistory.history import optional
+from voiphistory.history.capabilities import customer_scope
+from voiphistory.voipstudio import User, VoipstudioClient
+
+__all__ = ["USER_NAMES_SECONDS", "UserNames", "names_in_records", "user_label", "user_names"]
+
+#: How long a customer's user directory is kept: a new colleague is named within five minutes.
+USER_NAMES_SECONDS = 300
 
 
 def user_label(names: Mapping[int, str] | None, user_id: object) -> str:
@@ -66,3 +75,29 @@ def _party_name(record: object) -> str | None:
             return getattr(record, f"{side}_name", None)
     # An outbound call is made by its user; an inbound one's callee may be a line or a queue, not a person.
     return getattr(record, "src_name", None) if getattr(record, "type", None) == "O" else None
+
+
+def user_names(*, client: VoipstudioClient, customer_id: int) -> UserNames:
+    """Every user's display name by id, for User columns, filters and detail pages: one ``GET
+    /users`` per customer every ``USER_NAMES_SECONDS`` (the Django cache), whichever page asks.
+    ``GET /users`` is not in the History reference: when it does not answer, no names and the
+    reason why (``UserNames.unavailable``); pages then name users from their records or by id."""
+    try:
+        names = optional.cached_read(
+            key=f"history:users:{customer_scope(customer_id)}",
+            seconds=USER_NAMES_SECONDS,
+            customer_id=customer_id,
+            capability=optional.USERS,
+            call=lambda: {user.id: _display_name(user) for user in _directory(client)},
+        )
+    except optional.Missing as missing:
+        return UserNames(unavailable=missing.reason)
+    return UserNames(names)
+
+
+def _directory(client: VoipstudioClient) -> Iterator[User]:
+    return client.users.iterate(sort="id", direction="ASC", page_size=500)
+
+
+def _display_name(user: User) -> str:
+    return " ".join(filter(None, (user.first_name, user.last_name))) or user.email or str(user.id)

@@ -23,7 +23,13 @@ logger = logging.getLogger(__name__)
 #: How long to wait before reading back once more what did not show the change at first.
 READ_BACK_GRACE_SECONDS = 1.0
 #: ``Settled.outcome`` values, also what the audit log's ``detail["outcome"]`` says.
-SAVED, LOST_DONE, LOST_NOT_DONE, LOST_PARTLY, UNKNOWN = "done", "lost_done", "lost_not_done", "lost_partly", "unknown"
+SAVED, LOST_DONE, LOST_NOT_DONE, LOST_PARTLY, UNKNOWN = (
+    "done",
+    "lost_done",
+    "lost_not_done",
+    "lost_partly",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -65,11 +71,15 @@ class Settled[T]:
         if self.outcome == LOST_NOT_DONE:
             return f"{not_done.rstrip('.')} (VoIPstudio's answer was lost; read back just now)."
         if self.outcome == LOST_PARTLY:
-            return (f"VoIPstudio's answer was lost. Reading back: {done.rstrip('.').lower()} for {len(self.done)}, "
-                    f"{not_done.rstrip('.').lower()} for {len(self.not_done)} of {len(self.ids)}.")  # fmt: skip
+            return (
+                f"VoIPstudio's answer was lost. Reading back: {done.rstrip('.').lower()} for {len(self.done)}, "
+                f"{not_done.rstrip('.').lower()} for {len(self.not_done)} of {len(self.ids)}."
+            )
         which = f" ({len(self.unknown)} of {len(self.ids)})" if many else ""
-        return (f"VoIPstudio's answer was lost and it could not be read back{which}: we cannot tell whether "
-                "it happened. Look again before trying a second time.")  # fmt: skip
+        return (
+            f"VoIPstudio's answer was lost and it could not be read back{which}: we cannot tell whether "
+            "it happened. Look again before trying a second time."
+        )
 
     def audit_detail(self) -> dict[str, Any]:
         """What the audit log keeps of the outcome (nothing extra when the answer came)."""
@@ -98,14 +108,25 @@ def settle_write[T](
     try:
         result = write()
     except OutcomeUnknown as error:
-        logger.warning("VoIPstudio's answer to %s %s was lost (%s): reading back %d item(s)",
-                       error.method, error.path, error.message, len(ids))  # fmt: skip
+        logger.warning(
+            "VoIPstudio's answer to %s %s was lost (%s): reading back %d item(s)",
+            error.method,
+            error.path,
+            error.message,
+            len(ids),
+        )
         return read_back(ids, error, read_one, done)
     return Settled(ids=ids, result=result, done=ids)
 
 
-def read_back[T](ids: list[int], error: OutcomeUnknown, read_one: Callable[[int], T],
-                 done: Callable[[T | None], bool], *, grace: float | None = None) -> Settled[T]:  # fmt: skip
+def read_back[T](
+    ids: list[int],
+    error: OutcomeUnknown,
+    read_one: Callable[[int], T],
+    done: Callable[[T | None], bool],
+    *,
+    grace: float | None = None,
+) -> Settled[T]:
     """Read every id back after a lost answer. What does not show the change yet is read once
     more after ``grace`` seconds: a request that timed out here may still be under way there (the
     emulator's latency fault sleeps, then writes), and "not saved" must not be said too soon."""
@@ -120,7 +141,9 @@ def read_back[T](ids: list[int], error: OutcomeUnknown, read_one: Callable[[int]
     return settled
 
 
-def _read_into[T](settled: Settled[T], id: int, read_one: Callable[[int], T], done: Callable[[T | None], bool]) -> None:
+def _read_into[T](
+    settled: Settled[T], id: int, read_one: Callable[[int], T], done: Callable[[T | None], bool]
+) -> None:
     try:
         value: T | None = read_one(id)
     except NotFound:
@@ -139,5 +162,6 @@ def delete_settled(collection: Any, ids: Iterable[int]) -> Settled:
     """Delete ids of a collection (``client.monitors``…); a lost answer is read back, and an item
     that is gone counts as deleted."""
     ids = list(ids)
-    return settle_write(ids=ids, write=lambda: collection.delete(ids), read_one=collection.get,
-                        done=lambda item: item is None)  # fmt: skip
+    return settle_write(
+        ids=ids, write=lambda: collection.delete(ids), read_one=collection.get, done=lambda item: item is None
+    )

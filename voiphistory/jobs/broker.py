@@ -3,7 +3,8 @@
 A job is only worth creating if its message can be published: with Redis down, a job row would sit
 "Waiting" with nothing to run it. So starting a job first asks ``paused()`` (the cache's last word
 on Redis, then one ping of the broker with a short timeout, remembered for a few seconds so a burst
-of starts pays it once), and ``publish`` reports a refused publish instead of retrying for long.
+of starts pays it once), and a publish with ``PUBLISH_OPTIONS`` reports a refused publish instead
+of retrying for long.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import redis
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
+from voiphistory.celery import app
 from voiphistory.ops.cache import redis_down
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,12 @@ PAUSED_MESSAGE = (
     "and nothing was changed. Try again in a few minutes."
 )
 PUBLISH_ERRORS = (OperationalError, redis.RedisError, OSError)
+#: ``apply_async`` options of a job's message: two quick tries, not Celery's default wait (a person
+#: is waiting for the page); a refused publish raises one of ``PUBLISH_ERRORS``.
+PUBLISH_OPTIONS = {
+    "retry": True,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
 
 _lock = threading.Lock()
 _checked: tuple[float, bool] = (0.0, False)  # (monotonic time of the last ping, whether it failed)
@@ -43,8 +51,6 @@ class JobsPaused(Exception):
 def paused() -> bool:
     """True when the broker does not answer. Eager mode (tests, demo) needs no broker."""
     global _checked
-    from voiphistory.celery import app
-
     if app.conf.task_always_eager:
         return False
     if redis_down() and app.conf.broker_url == settings.REDIS_URL:
@@ -68,8 +74,9 @@ def _ping(url: str) -> bool:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return True  # another transport: let the publish say whether it works
     try:
-        connection = redis.Redis.from_url(url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
-                                          socket_timeout=CHECK_TIMEOUT_SECONDS)  # fmt: skip
+        connection = redis.Redis.from_url(
+            url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS, socket_timeout=CHECK_TIMEOUT_SECONDS
+        )
         try:
             return bool(connection.ping())
         finally:
@@ -77,14 +84,3 @@ def _ping(url: str) -> bool:
     except (redis.RedisError, OSError) as error:
         logger.warning("jobs: the broker does not answer (%s): starting jobs is paused", type(error).__name__)
         return False
-
-
-def publish(job_id: int, *, countdown: float = 0) -> None:
-    """Send the job's message; raises one of ``PUBLISH_ERRORS`` when the broker refuses it (two
-    quick tries, not Celery's default wait: a person is waiting for the page)."""
-    from voiphistory.jobs import tasks  # tasks import services, services import this: one direction
-
-    tasks.run_job.apply_async(
-        (job_id,), countdown=countdown,
-        retry=True, retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-    )  # fmt: skip

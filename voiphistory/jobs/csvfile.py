@@ -5,45 +5,23 @@ numbers) for the columns the table shows (a party column becomes its name and it
 writes them for CSV. Times are in the supervisor's zone, which the header names ("When
 (Europe/London)"): a first comment line would break CSV readers.
 
-CSV values are as they are: phone numbers are E.164 (``+441211794264``), extensions as the API
-gives them, no leading ``'``. Only a cell a spreadsheet could run as a formula is neutralised
-(OWASP "CSV injection"): one whose first non-space character is ``=``, ``+``, ``-``, ``@``,
-tab or CR gets a leading ``'`` — except a cell that is exactly
-``+`` followed by digits (an E.164 number): a spreadsheet reads that as a positive number or as
-text, never as a formula that calls anything, and rewriting it would corrupt the number. "+44 20"
-(with a space) or "+1+1" are not exempt: they are not numbers, and may be formula fragments.
-Excel reads the UTF-8 BOM as "this is UTF-8".
+Text cells are neutralised, the file starts with a BOM and times read as ``TIME_FORMAT``: the
+conventions of every CSV the dashboard writes (``web.csv``).
 """
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from voiphistory.history.calls import Call
 from voiphistory.history.catalog import Column
-from voiphistory.history.templatetags.history_format import coded, hms, party_parts, phone
-from voiphistory.history.user_names import user_label
+from voiphistory.history.cells import cell, export_values
 from voiphistory.voipstudio import Raw
-
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@")
-CONTROL_STARTS = ("\t", "\r")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_E164 = re.compile(r"\+[0-9]{1,20}")
-
-
-def neutralise(text: str) -> str:
-    """``text`` as a spreadsheet will show it, never as a formula it would run."""
-    if _E164.fullmatch(text):
-        return text
-    if text.lstrip(" \u00a0").startswith(FORMULA_STARTS + CONTROL_STARTS):
-        return "'" + text
-    return text
+from voiphistory.web.csv import TIME_FORMAT, neutralise
+from voiphistory.web.formatting import hms, phone
 
 
 def number_value(number: str | None) -> str:
@@ -61,37 +39,18 @@ def header(columns: Sequence[Column], zone: ZoneInfo | str = "UTC") -> list[str]
     return names
 
 
-def _cells(item: object, column: Column, users: dict[int, str], zone: ZoneInfo) -> Iterable[Any]:
-    value = getattr(item, column.value_attr, None)
-    kind = column.kind
-    if column.key == "outcome" and isinstance(item, Call):
-        return (item.describe(users or {}),)  # how the whole call ended, as the Calls table says it
-    if kind == "when":
-        return (value.astimezone(zone).replace(tzinfo=None) if isinstance(value, datetime) else value or "",)
-    if kind == "duration":
-        return (timedelta(seconds=int(value)) if isinstance(value, int | float) else value or "",)
-    if kind == "party":
-        name, number = party_parts(item, column, users)  # the table's name and number, in two cells
-        return (name, number_value(number))
-    if kind == "user":
-        return (user_label(users, value),)  # "User 1234" when VoIPstudio gave no name
-    if kind == "sentiment":
-        return (coded(value, "sentiment") if value is not None else "",)
-    if kind == "badge":
-        return (coded(value, column.code_kind) if value else "",)
-    if kind in ("folder", "chat_state"):
-        return (coded(value, kind),)
-    if kind == "bool":
-        return ("New" if value else "Heard",)
-    return ("" if value is None else value,)
-
-
 def values(item: object, columns: Sequence[Column], users: dict[int, str], zone: ZoneInfo) -> list[Any]:
     """The typed cells of one row: the id as text, then each column's cells."""
-    cells: list[Any] = [str(getattr(item, "id", ""))]
+    row: list[Any] = [str(getattr(item, "id", ""))]
     for column in columns:
-        cells.extend(_cells(item, column, users, zone))
-    return cells
+        row.extend(column_values(item, column, users, zone))
+    return row
+
+
+def column_values(item: object, column: Column, users: dict[int, str], zone: ZoneInfo) -> tuple[Any, ...]:
+    """One column's typed cells: what the table shows (history.cells), as export values."""
+    shown = cell(item, column, users)
+    return (shown.text, number_value(shown.number)) if shown.party else export_values(shown, zone)
 
 
 def csv_cell(value: Any) -> Any:
@@ -108,15 +67,68 @@ def row(item: object, columns: Sequence[Column], users: dict[int, str], zone: Zo
     return [csv_cell(cell) for cell in values(item, columns, users, zone)]
 
 
-def writer(stream: IO[str]) -> Any:
-    """Excel's dialect: comma, CRLF, quotes where needed (a cell may hold newlines)."""
-    return csv.writer(stream, dialect="excel")
+#: Entries one job's memo of cells holds before it starts again (a few tens of MB at most).
+MEMO_LIMIT = 65_536
 
 
-def write_rows(stream: IO[str], rows: Iterable[Sequence[Any]]) -> int:
-    out = writer(stream)
-    count = 0
-    for cells in rows:
-        out.writerow(cells)
-        count += 1
-    return count
+class Rows:
+    """One export job's rows: ``values`` (typed, for XLSX) or ``row`` (CSV text) of each item, with
+    every column's cells memoised for the job. The same number, name, code or duration is formatted
+    once per job, not once per row (phone formatting is the dearest cell, and a window of a million
+    calls holds tens of thousands of numbers: a shared cache of a few thousand keeps none of them).
+    A column's cells depend only on the attributes it reads (its value, a party's number and user)
+    and on the job's users and zone, so those attributes are the key. Times (all different) and a
+    call's outcome (the whole call) are not memoised."""
+
+    def __init__(
+        self, columns: Sequence[Column], users: dict[int, str], zone: ZoneInfo, *, as_csv: bool
+    ) -> None:
+        self.users, self.zone, self.as_csv = users, zone, as_csv
+        self._plan = [(index, column, _reads(column)) for index, column in enumerate(columns)]
+        self._memo: dict[tuple, tuple] = {}
+
+    def _made(self, item: object, column: Column) -> tuple:
+        cells = column_values(item, column, self.users, self.zone)
+        return tuple(csv_cell(cell) for cell in cells) if self.as_csv else tuple(cells)
+
+    def cells(self, item: object) -> list[Any]:
+        id = str(getattr(item, "id", ""))
+        out: list[Any] = [csv_cell(id) if self.as_csv else id]
+        memo, zone = self._memo, self.zone
+        for index, column, reads in self._plan:
+            if reads is None:  # a time: every one differs (the same value export_values and csv_cell give)
+                value = getattr(item, column.value_attr, None)
+                if type(value) is datetime:
+                    local = value.astimezone(zone)
+                    out.append(local.strftime(TIME_FORMAT) if self.as_csv else local.replace(tzinfo=None))
+                else:
+                    out.extend(self._made(item, column))
+                continue
+            if len(reads) == 1:
+                value = getattr(item, reads[0], None)
+                key: tuple = (index, value, type(value))
+            else:
+                inputs = tuple([getattr(item, name, None) for name in reads])
+                key = (index, inputs, tuple([type(value) for value in inputs]))
+            try:
+                made = memo[key]
+            except KeyError:
+                if column.key == "outcome" and isinstance(item, Call):  # the whole call's outcome
+                    out.extend(self._made(item, column))
+                    continue
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                made = memo[key] = self._made(item, column)
+            except TypeError:  # an unhashable value (a Raw list): made each time
+                made = self._made(item, column)
+            out.extend(made)
+        return out
+
+
+def _reads(column: Column) -> tuple[str, ...] | None:
+    """The attributes a column's cells depend on; None for a column not worth memoising."""
+    if column.kind == "when":
+        return None
+    if column.kind == "party":
+        return tuple(name for name in (column.value_attr, column.sub, column.user_attr) if name)
+    return (column.value_attr,)

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voiphistory.history import capabilities
-from voiphistory.history.messages import upstream_message
 from voiphistory.history.writes import read_back
 from voiphistory.jobs import selectors
+from voiphistory.jobs.lease import CountChanged, Lease
 from voiphistory.jobs.models import Job
-from voiphistory.jobs.services import CountChanged, Lease
 from voiphistory.voipstudio import (
     TRANSIENT_ERRORS,
     Forbidden,
@@ -29,6 +28,10 @@ from voiphistory.voipstudio import (
     VoipstudioClient,
     VoipstudioError,
 )
+from voiphistory.web.messages import upstream_message
+
+#: About the account or the moment, not the item: the whole job stops or retries.
+JOB_ERRORS: tuple[type[VoipstudioError], ...] = (Unauthorized, Forbidden, *TRANSIENT_ERRORS)
 
 
 @dataclass
@@ -49,8 +52,8 @@ def delete_chunk(collection: Any, ids: list[int], *, ours: frozenset[int] = froz
 def _delete(collection: Any, ids: list[int], outcome: Outcome, ours: frozenset[int]) -> None:
     try:
         collection.delete(ids)
-    except (Unauthorized, Forbidden, *TRANSIENT_ERRORS):
-        raise  # about the account or the moment, not the item: the whole job stops or retries
+    except JOB_ERRORS:
+        raise
     except NotFound:
         if len(ids) > 1:
             return _split(collection, ids, outcome, ours)
@@ -61,7 +64,9 @@ def _delete(collection: Any, ids: list[int], outcome: Outcome, ours: frozenset[i
     except OutcomeUnknown as error:  # sent, answer lost: never sent again, read back (history.writes)
         settled = read_back(ids, error, collection.get, done=lambda item: item is None)
         outcome.deleted += len(settled.done)
-        outcome.failures += [(id, "Not deleted: VoIPstudio's answer was lost and it still has it.") for id in settled.not_done]
+        outcome.failures += [
+            (id, "Not deleted: VoIPstudio's answer was lost and it still has it.") for id in settled.not_done
+        ]
         outcome.failures += [(id, upstream_message(error)) for id in settled.unknown]
     except VoipstudioError as error:
         if len(ids) > 1:
@@ -80,7 +85,9 @@ def _split(collection: Any, ids: list[int], outcome: Outcome, ours: frozenset[in
 
 def run_delete(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
     # Calls by id may not be deletable at all (not in the reference): the guard fails the job once, with why.
-    collection = capabilities.guarded_collection(client, selectors.section_of(job), customer_id=job.customer_id)
+    collection = capabilities.guarded_collection(
+        client, selectors.section_of(job), customer_id=job.customer_id
+    )
     if job.ids is None:
         # "Everything matching": the ids are listed once, before anything is deleted, so that
         # deleting does not shift the pages being walked and a resumed job acts on the same set.
@@ -97,10 +104,13 @@ def run_delete(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
         ours = frozenset()
         lease.checkpoint(
             outcome.failures,
-            cursor=job.cursor + len(chunk), done=job.done + len(chunk), inflight=None,
-            deleted=job.deleted + outcome.deleted, already_gone=job.already_gone + outcome.already_gone,
+            cursor=job.cursor + len(chunk),
+            done=job.done + len(chunk),
+            inflight=None,
+            deleted=job.deleted + outcome.deleted,
+            already_gone=job.already_gone + outcome.already_gone,
             failed=job.failed + len(outcome.failures),
-        )  # fmt: skip
+        )
     return ""
 
 

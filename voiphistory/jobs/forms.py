@@ -15,7 +15,6 @@ ACTIONS = {
     "archive": "Download selected recordings (ZIP)",
     "archive_matching": "Download all matching recordings (ZIP)",
 }
-ARCHIVABLE = {"recordings"}
 
 
 class BulkForm(forms.Form):
@@ -39,7 +38,7 @@ class BulkForm(forms.Form):
             return data
         if action.startswith("delete") and not section.deletable:
             raise forms.ValidationError(f"{section.title} cannot be deleted from here.")
-        if action.startswith("archive") and section.slug not in ARCHIVABLE:
+        if action.startswith("archive") and not section.archivable:
             raise forms.ValidationError("Only recordings can be downloaded as an archive.")
         if action in ("delete", "archive") and not data.get("ids"):
             raise forms.ValidationError(f"Select at least one {section.noun}.")
@@ -57,12 +56,20 @@ class BulkForm(forms.Form):
 
     @property
     def kind(self) -> str:
-        return {"delete": "delete", "delete_matching": "delete", "export": "export", "export_xlsx": "xlsx_export",
-                "archive": "archive", "archive_matching": "archive"}[self.cleaned_data["action"]]  # fmt: skip
+        return {
+            "delete": "delete",
+            "delete_matching": "delete",
+            "export": "export",
+            "export_xlsx": "xlsx_export",
+            "archive": "archive",
+            "archive_matching": "archive",
+        }[self.cleaned_data["action"]]
 
     @property
     def matching(self) -> bool:
-        return self.cleaned_data["action"].endswith("_matching") or self.cleaned_data["action"].startswith("export")
+        return self.cleaned_data["action"].endswith("_matching") or self.cleaned_data["action"].startswith(
+            "export"
+        )
 
     @property
     def shows_scope(self) -> bool:

@@ -25,7 +25,9 @@ def _beat(job_id: int, runner: str, every: float, stop: threading.Event) -> None
                 if not Job.objects.filter(pk=job_id, runner=runner).update(heartbeat_at=timezone.now()):
                     return  # ended, or taken over: nothing of ours to keep fresh
             except DatabaseError:
-                logger.warning("job %s: heartbeat not written, trying again in %g s", job_id, every, exc_info=True)
+                logger.warning(
+                    "job %s: heartbeat not written, trying again in %g s", job_id, every, exc_info=True
+                )
     finally:
         connection.close()  # this thread's own connection
 
@@ -35,8 +37,9 @@ def heartbeat(*, job_id: int, runner: str) -> Iterator[None]:
     """While the block runs, renew the lease every quarter of ``JOBS_STALE_SECONDS``."""
     stop = threading.Event()
     every = max(0.5, settings.JOBS_STALE_SECONDS / 4)
-    thread = threading.Thread(target=_beat, args=(job_id, runner, every, stop), name=f"job-{job_id}-heartbeat",
-                              daemon=True)  # fmt: skip
+    thread = threading.Thread(
+        target=_beat, args=(job_id, runner, every, stop), name=f"job-{job_id}-heartbeat", daemon=True
+    )
     thread.start()
     try:
         yield

@@ -19,7 +19,6 @@ class Job(models.Model):
         EXPORT = "export", "CSV export"
         XLSX_EXPORT = "xlsx_export", "Excel export"
         ARCHIVE = "archive", "Recordings archive"
-        USER_EXPORT = "user_export", "VoIPstudio export"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting"
@@ -73,7 +72,10 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["status", "heartbeat_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"

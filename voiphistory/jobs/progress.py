@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from voiphistory.history.catalog import BY_SLUG, item_nouns
+
 if TYPE_CHECKING:
     from voiphistory.jobs.models import Job
 
@@ -29,12 +31,8 @@ def _what(job: Job) -> tuple[str, str]:
         return "row", "rows"
     if job.kind == "archive":
         return "recording", "recordings"
-    from voiphistory.history.catalog import BY_SLUG
-
-    if job.section == "calls":  # a deletion acts on the API's records: a call's legs
-        return "call leg", "call legs"
-    section = BY_SLUG.get(job.section)
-    return (section.noun, f"{section.noun}s") if section else ("item", "items")
+    section = BY_SLUG.get(job.section)  # a deletion acts on the API's records: a call's legs
+    return item_nouns(section) if section else ("item", "items")
 
 
 def seconds_to_start(job: Job, now=None) -> int:

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.dateformat import format as format_date
 
-from voiphistory.history.forms import TableQuery
-from voiphistory.history.templatetags.history_format import phone
+from voiphistory.history.filters import TableQuery
 from voiphistory.voipstudio import Filter
+from voiphistory.web.formatting import phone
 
 DAY_FORMAT = "D j M Y"  # "Mon 30 Nov 2026", as the tables write dates
 _DATE_FIELDS = ("preset", "start", "end")
@@ -24,16 +24,18 @@ _TIME_FIELDS = {"from_time": "from", "to_time": "until"}  # hour-precise bounds 
 _BARE_CHOICES = ("call_type", "disposition", "is_new")  # "missed", "answered", "new" say it all
 _PHONE_WORDS = {"from_number": "from", "to_number": "to"}
 _RANGE_WORDS = {
-    "min_duration": "at least {} seconds long", "max_duration": "at most {} seconds long",
-    "min_cx": "CX score {} or more", "max_cx": "CX score {} or less",
-}  # fmt: skip
+    "min_duration": "at least {} seconds long",
+    "max_duration": "at most {} seconds long",
+    "min_cx": "CX score {} or more",
+    "max_cx": "CX score {} or less",
+}
 _RANGE_PAIRS = {"min_duration": "max_duration", "min_cx": "max_cx"}
 _BETWEEN_WORDS = {"min_duration": "{} to {} seconds long", "min_cx": "CX score {} to {}"}
 
 
 def period(filters: list[Filter], date_field: str, zone: ZoneInfo) -> tuple[date | None, date | None]:
     """The first and last day (in ``zone``) the date filters cover; None for an open end.
-    The filters are [gte, lt) bounds at local midnight (history.forms.date_filters)."""
+    The filters are [gte, lt) bounds at local midnight (history.filters.date_filters)."""
     first = last = None
     for item in filters:
         if item.property != date_field or not isinstance(item.value, datetime):
@@ -95,7 +97,11 @@ def scope_words(form: TableQuery, zone: ZoneInfo) -> str:
         if name in form.ALWAYS and name != "q" or name in _DATE_FIELDS or value in (None, "", False, []):
             continue
         if name in _TIME_FIELDS:
-            words.append(f"{_TIME_FIELDS[name]} {value.astimezone(zone):%H:%M}" if isinstance(value, datetime) else str(value))
+            words.append(
+                f"{_TIME_FIELDS[name]} {value.astimezone(zone):%H:%M}"
+                if isinstance(value, datetime)
+                else str(value)
+            )
         elif value is True:
             words.append(field.label.lower())
         elif name == "q":

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
 
-from voiphistory.history import call_window
-from voiphistory.history import selectors as history_selectors
+from voiphistory.history import call_window, selectors as history_selectors
 from voiphistory.history.catalog import BY_SLUG, WIPEABLE_BY_SLUG, Collection, Section
-from voiphistory.history.forms import TableQuery
-from voiphistory.history.selectors import user_names  # the one way to user names; jobs call it as selectors.user_names
+from voiphistory.history.filters import TableQuery
+from voiphistory.history.user_names import user_names
 from voiphistory.jobs import scope
 from voiphistory.jobs.models import Job
 from voiphistory.voipstudio import Filter, Unauthorized, VoipstudioClient, VoipstudioError
@@ -24,6 +23,8 @@ RECENT_JOBS = 50
 class InvalidTableQuery(ValueError):
     """The table's query has filters the table refuses (a day out of range…): no job may run it.
     The message is the table's own words for what needs fixing."""
+
+
 PREVIEW_ROWS = 5
 
 
@@ -31,12 +32,9 @@ def jobs_of(*, owner) -> QuerySet[Job]:
     return Job.objects.filter(owner=owner)[:RECENT_JOBS]
 
 
-def job_of(*, owner, id: int) -> Job:
-    """The owner's job, or 404: another supervisor's job does not exist as far as a view knows."""
-    job = Job.objects.filter(owner=owner, pk=id).first()
-    if job is None:
-        raise Http404("No such job")
-    return job
+def job_of(*, owner, id: int) -> Job | None:
+    """The owner's job, or None: another supervisor's job does not exist as far as a view knows."""
+    return Job.objects.filter(owner=owner, pk=id).first()
 
 
 def section_of(job: Job) -> Section:
@@ -98,11 +96,15 @@ def matching_ids(*, job: Job, client: VoipstudioClient) -> list[int]:
     collection = getattr(client, section_of(job).collection)
     if form.shows_calls:
         return call_leg_ids(collection, form)
-    return [item.id for item in collection.iterate(filters=filters, sort="id", direction="ASC", page_size=1000)]
+    return [
+        item.id for item in collection.iterate(filters=filters, sort="id", direction="ASC", page_size=1000)
+    ]
 
 
 def call_leg_ids(collection, form: TableQuery) -> list[int]:
-    return sorted(leg.id for call in call_window.matching_calls(collection, form, limited=False) for leg in call.legs)
+    return sorted(
+        leg.id for call in call_window.matching_calls(collection, form, limited=False) for leg in call.legs
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,13 @@ class Scope:
 
 
 def job_scope(
-    *, client: VoipstudioClient, section: Section, query: str, time_zone: str, users: dict[int, str], deleting: bool
+    *,
+    client: VoipstudioClient,
+    section: Section,
+    query: str,
+    time_zone: str,
+    users: dict[int, str],
+    deleting: bool,
 ) -> Scope:
     """The scope of a job the table's ``query`` would start, as the supervisor's table shows it
     (first page, its sort and columns). The count is what the job acts on: the rows the table
@@ -128,7 +136,9 @@ def job_scope(
     ``ValueError`` for filters the table refuses."""
     first_page = QueryDict(query, mutable=True)
     first_page.pop("page", None)
-    form, filters = table_query(section=section, query=first_page.urlencode(), time_zone=time_zone, users=users)
+    form, filters = table_query(
+        section=section, query=first_page.urlencode(), time_zone=time_zone, users=users
+    )
     zone = ZoneInfo(time_zone)
     with timezone.override(zone):
         words = scope.scope_words(form, zone)
@@ -137,4 +147,6 @@ def job_scope(
     count = matching_count(client=client, section=section, filters=filters) if deleting else page.total
     if deleting and form.shows_calls:  # the legs of the calls listed, as matching_ids deletes them
         count = len(call_leg_ids(getattr(client, section.collection), form))
-    return Scope(form, words, time_zone, count, list(page.items[:PREVIEW_ROWS]), first, last, shown=page.total)
+    return Scope(
+        form, words, time_zone, count, list(page.items[:PREVIEW_ROWS]), first, last, shown=page.total
+    )

@@ -13,15 +13,17 @@ with it), as a recordings archive does.
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
 
 from voiphistory.jobs import csvfile
-from voiphistory.jobs.exports import _finish_file, export_name, export_pages, export_plan
+from voiphistory.jobs.exports import _finish_file, export_name, export_pages, export_plan, prefetched
+from voiphistory.jobs.files import export_path
+from voiphistory.jobs.lease import Lease
 from voiphistory.jobs.models import Job
-from voiphistory.jobs.services import Lease, export_path
 from voiphistory.voipstudio import VoipstudioClient
 
 #: A worksheet holds 1,048,576 rows; one is the header.
@@ -74,16 +76,19 @@ def run_xlsx_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, names, formats["header"])
     cut = False
+    rows = csvfile.Rows(columns, users, zone, as_csv=False)
     try:
-        for page in export_pages(job, collection, query, filters):
-            room = MAX_ROWS - job.cursor
-            for offset, item in enumerate(page.items[:room]):
-                write_row(sheet, job.cursor + offset + 1, csvfile.values(item, columns, users, zone), formats)
-            written = job.cursor + min(len(page.items), room)
-            lease.checkpoint(cursor=written, done=written, total=min(page.total, MAX_ROWS))
-            if written >= MAX_ROWS and page.total > MAX_ROWS:
-                cut = True
-                break
+        with closing(prefetched(export_pages(job, collection, query, filters))) as pages:
+            for page in pages:  # the next page is on its way while this one is written
+                room = MAX_ROWS - job.cursor
+                for offset, item in enumerate(page.items[:room]):
+                    write_row(sheet, job.cursor + offset + 1, rows.cells(item), formats)
+                written = job.cursor + min(len(page.items), room)
+                lease.checkpoint(cursor=written, done=written, total=min(page.total, MAX_ROWS))
+                if written >= MAX_ROWS and page.total > MAX_ROWS:
+                    cut = True
+                    break
+                del page  # written: free its rows while the next page is read
     finally:
         book.close()
     final = path.with_suffix("")

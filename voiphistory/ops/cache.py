@@ -35,7 +35,9 @@ def _mark_down(operation: str, error: BaseException) -> None:
         was_up = not redis_down()
         _down_until = time.monotonic() + RETRY_SECONDS
     if was_up:  # once per outage, not once per call
-        logger.error("cache: Redis is unreachable (%s in %s); working uncached", type(error).__name__, operation)
+        logger.error(
+            "cache: Redis is unreachable (%s in %s); working uncached", type(error).__name__, operation
+        )
 
 
 def _mark_up() -> None:
@@ -60,39 +62,59 @@ class ResilientRedisCache(RedisCache):
         return result
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return self._guarded("get", lambda: default, lambda: super(ResilientRedisCache, self).get(key, default, version))
+        return self._guarded(
+            "get", lambda: default, lambda: super(ResilientRedisCache, self).get(key, default, version)
+        )
 
     def get_many(self, keys: Any, version: int | None = None) -> dict:
-        return self._guarded("get_many", dict, lambda: super(ResilientRedisCache, self).get_many(keys, version))
+        return self._guarded(
+            "get_many", dict, lambda: super(ResilientRedisCache, self).get_many(keys, version)
+        )
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return self._guarded("has_key", lambda: False, lambda: super(ResilientRedisCache, self).has_key(key, version))
+        return self._guarded(
+            "has_key", lambda: False, lambda: super(ResilientRedisCache, self).has_key(key, version)
+        )
 
     def set(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> None:
-        self._guarded("set", lambda: None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
+        self._guarded(
+            "set", lambda: None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version)
+        )
 
     def set_many(self, data: dict, timeout: Any = 300, version: int | None = None) -> list:
-        return self._guarded("set_many", lambda: list(data),
-                             lambda: super(ResilientRedisCache, self).set_many(data, timeout, version))  # fmt: skip
+        return self._guarded(
+            "set_many",
+            lambda: list(data),
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+        )
 
     def add(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> bool:
-        return self._guarded("add", lambda: False,
-                             lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))  # fmt: skip
+        return self._guarded(
+            "add", lambda: False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version)
+        )
 
     def touch(self, key: Any, timeout: Any = 300, version: int | None = None) -> bool:
-        return self._guarded("touch", lambda: False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version))
+        return self._guarded(
+            "touch", lambda: False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version)
+        )
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return self._guarded("delete", lambda: False, lambda: super(ResilientRedisCache, self).delete(key, version))
+        return self._guarded(
+            "delete", lambda: False, lambda: super(ResilientRedisCache, self).delete(key, version)
+        )
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
-        self._guarded("delete_many", lambda: None, lambda: super(ResilientRedisCache, self).delete_many(keys, version))
+        self._guarded(
+            "delete_many", lambda: None, lambda: super(ResilientRedisCache, self).delete_many(keys, version)
+        )
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         def missing() -> int:
             raise ValueError(f"Key {key!r} not found (the cache is unavailable)")
 
-        return self._guarded("incr", missing, lambda: super(ResilientRedisCache, self).incr(key, delta, version))
+        return self._guarded(
+            "incr", missing, lambda: super(ResilientRedisCache, self).incr(key, delta, version)
+        )
 
     def clear(self) -> None:
         self._guarded("clear", lambda: None, lambda: super(ResilientRedisCache, self).clear())

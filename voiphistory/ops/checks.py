@@ -101,10 +101,14 @@ def _result(name: str, max_age: float) -> Result:
     if last is not None and time.monotonic() - last.checked_at < max_age:
         return last
     lock = _refreshing[name]
-    if not lock.acquire(blocking=last is None):
+    if last is not None and not lock.acquire(blocking=False):
         return last  # another request is refreshing it: answer with what is known
+    if last is None:
+        lock.acquire()
     try:
-        if (fresh := _results.get(name)) is not last:  # refreshed while this request waited
+        if (
+            fresh := _results.get(name)
+        ) is not None and fresh is not last:  # refreshed while this request waited
             return fresh
         _results[name] = result = Result(CHECKS[name](), time.monotonic())
         return result

@@ -19,8 +19,10 @@ def bad_request_message(exception: Exception | None) -> str:
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return f"What was sent is larger than the {limit} this dashboard accepts at once, so nothing was changed."
     if isinstance(exception, TooManyFieldsSent):
-        return (f"What was sent has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields (too many rows "
-                "selected at once?), so nothing was changed. Select fewer, or use “all matching”.")  # fmt: skip
+        return (
+            f"What was sent has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields (too many rows "
+            "selected at once?), so nothing was changed. Select fewer, or use “all matching”."
+        )
     return "The request could not be understood, so nothing was changed. Reload the page and try again."
 
 

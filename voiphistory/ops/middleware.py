@@ -23,7 +23,9 @@ _NEEDS_QUOTES = re.compile(r'[\s"=]')
 
 def loggable_query(query_string: str) -> str:
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    return urlencode([(name, "REDACTED" if _SECRET_NAME.search(name) else value) for name, value in pairs], safe="/,:")
+    return urlencode(
+        [(name, "REDACTED" if _SECRET_NAME.search(name) else value) for name, value in pairs], safe="/,:"
+    )
 
 
 def logfmt(fields: dict[str, object]) -> str:

@@ -31,8 +31,13 @@ def health(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "fail" if failing else "ok",
         "failing": failing,
-        "checks": {name: {"ok": result.problem is None, "age_seconds": round(now - result.checked_at, 1),
-                          **({"error": result.problem} if result.problem else {})}
-                   for name, result in results.items()},
-    }  # fmt: skip
+        "checks": {
+            name: {
+                "ok": result.problem is None,
+                "age_seconds": round(now - result.checked_at, 1),
+                **({"error": result.problem} if result.problem else {}),
+            }
+            for name, result in results.items()
+        },
+    }
     return JsonResponse(body, status=503 if failing else 200)

@@ -38,7 +38,9 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"called_back": "Called back", "called_again": "Called again", "not_returned": "Not returned"}[self]
+        return {"called_back": "Called back", "called_again": "Called again", "not_returned": "Not returned"}[
+            self
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,9 @@ class _Index:
         for call in calls:
             if call.number:
                 by_number.setdefault(call.number, []).append(call)
-        self._calls = {number: sorted(found, key=lambda c: (c.at, c.id)) for number, found in by_number.items()}
+        self._calls = {
+            number: sorted(found, key=lambda c: (c.at, c.id)) for number, found in by_number.items()
+        }
         self._times = {number: [c.at for c in found] for number, found in self._calls.items()}
 
     def first_after(self, number: str, at: datetime, *, besides: int) -> Call | None:

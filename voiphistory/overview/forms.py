@@ -15,7 +15,9 @@ class OverviewQuery(forms.Form):
 
     def value(self, name: str, default: object = "") -> object:
         if not self.is_valid():
-            return {"period": DEFAULT_PERIOD, "status": Status.NOT_RETURNED.value, "page": 1}.get(name, default)
+            return {"period": DEFAULT_PERIOD, "status": Status.NOT_RETURNED.value, "page": 1}.get(
+                name, default
+            )
         return self.cleaned_data.get(name) or default
 
     @property

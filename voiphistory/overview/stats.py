@@ -80,8 +80,13 @@ class Period:
             day = self.first.isoformat()
             start = datetime.combine(self.first, time(bucket), self.tz)
             end = (start + timedelta(hours=1)).astimezone(self.tz)
-            return {"preset": "custom", "start": day, "end": day, "from_time": start.strftime("%Y-%m-%dT%H:%M"),
-                    "to_time": end.strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+            return {
+                "preset": "custom",
+                "start": day,
+                "end": day,
+                "from_time": start.strftime("%Y-%m-%dT%H:%M"),
+                "to_time": end.strftime("%Y-%m-%dT%H:%M"),
+            }
         if bucket is not None:
             day = self.days[bucket].isoformat()
             return {"preset": "custom", "start": day, "end": day}
@@ -145,7 +150,9 @@ class Overview:
 
     @property
     def cx_average(self) -> list[float | None]:
-        return [total / count if count else None for total, count in zip(self.cx_sum, self.cx_count)]
+        return [
+            total / count if count else None for total, count in zip(self.cx_sum, self.cx_count, strict=True)
+        ]
 
     @property
     def followup_counts(self) -> dict[Status, int]:
@@ -162,8 +169,16 @@ class OverviewBuilder:
     def __init__(self, period: Period, *, now: datetime) -> None:
         self.period = period
         n = period.bucket_count
-        self.result = Overview(period=period, computed_at=now, inbound=[0] * n, outbound=[0] * n, missed=[0] * n,
-                               cx_sum=[0] * n, cx_count=[0] * n, sentiments=[[0, 0, 0] for _ in range(n)])  # fmt: skip
+        self.result = Overview(
+            period=period,
+            computed_at=now,
+            inbound=[0] * n,
+            outbound=[0] * n,
+            missed=[0] * n,
+            cx_sum=[0] * n,
+            cx_count=[0] * n,
+            sentiments=[[0, 0, 0] for _ in range(n)],
+        )
         self._users: dict[int, list[int]] = {}
         self._misses: list[followup.Call] = []
         self._later: list[followup.Call] = []
@@ -193,8 +208,15 @@ class OverviewBuilder:
         with a number may answer an earlier miss."""
         number = normalise_number(call.first.dst if call.outbound else call.first.src)
         direction = Direction.OUT if call.outbound else Direction.IN
-        item = followup.Call(call.id, call.calldate, direction, number, call.outcome is Outcome.ANSWERED, call.user_id,
-                             raw=call.first.src or "")  # fmt: skip
+        item = followup.Call(
+            call.id,
+            call.calldate,
+            direction,
+            number,
+            call.outcome is Outcome.ANSWERED,
+            call.user_id,
+            raw=call.first.src or "",
+        )
         if number:
             self._later.append(item)
         if counted and call.missed:
@@ -214,8 +236,12 @@ class OverviewBuilder:
 
     def finish(self, *, user_names: dict[int, str], new_voicemail: int, seconds: float) -> Overview:
         result = self.result
-        busiest = sorted(self._users.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:BUSIEST_USERS]
-        result.users = [UserLoad(uid, user_names.get(uid, f"User {uid}"), calls, talk) for uid, (calls, talk) in busiest]
+        busiest = sorted(self._users.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[
+            :BUSIEST_USERS
+        ]
+        result.users = [
+            UserLoad(uid, user_names.get(uid, f"User {uid}"), calls, talk) for uid, (calls, talk) in busiest
+        ]
         result.followups = follow_ups(self._misses, self._later)
         counts = Counter(item.status.value for item in result.followups)
         result.followup_totals = {status.value: counts.get(status.value, 0) for status in Status}
@@ -225,8 +251,16 @@ class OverviewBuilder:
         return result
 
 
-def build(period: Period, *, now: datetime, cdrs: Iterable[Cdr], monitors: Iterable[Monitor],
-          user_names: dict[int, str], new_voicemail: int, seconds: float = 0.0) -> Overview:  # fmt: skip
+def build(
+    period: Period,
+    *,
+    now: datetime,
+    cdrs: Iterable[Cdr],
+    monitors: Iterable[Monitor],
+    user_names: dict[int, str],
+    new_voicemail: int,
+    seconds: float = 0.0,
+) -> Overview:
     builder = OverviewBuilder(period, now=now)
     for call in group_calls(cdrs):
         builder.add_call(call)

@@ -4,6 +4,10 @@ A web request opens one (``UpstreamBudgetMiddleware``); while it is open, retrie
 its deadline (a 503 with Retry-After 5 on every GET costs one retry, not three), each request's
 timeouts are cut to what is left, and once it is spent no new request is sent. Celery tasks and
 scripts open none: a bulk job may take its time.
+
+A page's independent reads are sent side by side (``PageReads``, ``start``, ``pool_map``): each runs
+in a copy of the caller's context variables, so under the page's budget and counted in its request
+tally (``timing``), whichever thread sends it.
 """
 
 from __future__ import annotations
@@ -11,12 +15,29 @@ from __future__ import annotations
 import contextvars
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Self
 
 import requests
 
-__all__ = ["BudgetSpent", "no_budget", "pool_map", "remaining", "time_budget"]
+from voiphistory.voipstudio.errors import Unauthorized
+
+__all__ = [
+    "PAGE_CONCURRENCY",
+    "BudgetSpent",
+    "PageReads",
+    "no_budget",
+    "pool_map",
+    "remaining",
+    "settle",
+    "start",
+    "time_budget",
+]
+
+#: Upstream requests one page sends at once (the shared session pools this many per web thread).
+PAGE_CONCURRENCY = 8
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("voipstudio_deadline", default=None)
 clock = time.monotonic  # tests move a fake clock
@@ -59,3 +80,45 @@ def pool_map(pool: Executor, fn: Callable, items: Iterable) -> Iterator:
     items = list(items)
     contexts = [contextvars.copy_context() for _ in items]
     return pool.map(lambda context, item: context.run(fn, item), contexts, items)
+
+
+class PageReads:
+    """A page's reads sent side by side on the shared session: ``submit`` starts one now, in a copy
+    of the caller's context (its budget, its tally). Leaving the block waits for those still running
+    (each bounded by the page's budget), so none outlives the page. Use in one thread only."""
+
+    def __init__(self, max_workers: int = PAGE_CONCURRENCY) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="voipstudio-read")
+
+    def submit[T](self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return self._pool.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=error is not None)
+
+
+def start[T](fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    """``fn(*args, **kwargs)`` started now in a thread of its own (in a copy of this context), for a
+    part of the page read alongside the rest; its ``result()`` waits for it or raises its error."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voipstudio-read")
+    try:
+        return pool.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its call
+
+
+def settle[T](futures: Iterable[Future[T]]) -> list[T]:
+    """The results of reads sent side by side, in order, once all have finished. A failure raises as
+    the first failing read of a sequence would (the first in order), except that an expired sign-in
+    (``Unauthorized``) raises whichever read met it: the whole page must then sign in again."""
+    futures = list(futures)
+    wait(futures)
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    if errors:
+        raise next((error for error in errors if isinstance(error, Unauthorized)), errors[0])
+    return [future.result() for future in futures]

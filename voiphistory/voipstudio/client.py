@@ -17,8 +17,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
-from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError as Urllib3Error,
+    MaxRetryError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 
 from voiphistory.voipstudio import budget, timing
 from voiphistory.voipstudio.codes import DEFAULT_CODES, Code, Codes
@@ -68,7 +73,11 @@ class VoipstudioClient:
 
     Pass ``session`` to share one connection pool between per-user clients (the token travels
     per request as ``X-Auth-Token`` and is never stored on the session); build such a session
-    with ``build_session`` so it carries the retry policy and refuses cookies. ``retries``,
+    with ``build_session`` so it carries the retry policy and refuses cookies. Threads may share
+    one client and its session (a page's reads go side by side, ``budget.PageReads``): requests'
+    Session is not documented as thread-safe, but the only state a request would change is the cookie
+    jar (cookies are refused, so it stays empty) and redirects (never followed); the adapters are
+    mounted once, and urllib3's pool manager and connection pools lock their own state. ``retries``,
     ``backoff`` and ``max_retry_after`` configure the session the client builds itself; a
     session passed in keeps its own policy. ``codes`` says what the codes the reference leaves
     open mean (voicemail folder numbers, sentiment codes; default: the Asterisk numbering).
@@ -229,7 +238,9 @@ class VoipstudioClient:
             logger.info("VoIPstudio %s /%s failed: %s", method, shown.lstrip("/"), type(exc).__name__)
             error = self._transport_error(exc)
             if method in WRITE_METHODS and not _never_sent(exc):
-                error = OutcomeUnknown(f"{error.message}, after the {method} was sent", method=method, path=shown)
+                error = OutcomeUnknown(
+                    f"{error.message}, after the {method} was sent", method=method, path=shown
+                )
             failure = (error, None if redact_path else exc)
         timing.record(time.monotonic() - started)
         if failure is not None:
@@ -245,8 +256,12 @@ class VoipstudioClient:
         if not 200 <= response.status_code < 300:
             error = error_for_response(response, streamed=stream)
             if method in WRITE_METHODS and response.status_code in _GATEWAY_LOST:
-                raise OutcomeUnknown(f"{error.message}, after the {method} was sent", method=method, path=shown,
-                                     status=response.status_code)  # fmt: skip
+                raise OutcomeUnknown(
+                    f"{error.message}, after the {method} was sent",
+                    method=method,
+                    path=shown,
+                    status=response.status_code,
+                )
             raise error
         return response
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
-__all__ = ["DEFAULT_FOLDERS", "DEFAULT_SENTIMENTS", "Code", "Codes", "Sentiment", "VoicemailFolder", "code_key"]
+__all__ = [
+    "DEFAULT_FOLDERS",
+    "DEFAULT_SENTIMENTS",
+    "Code",
+    "Codes",
+    "Sentiment",
+    "VoicemailFolder",
+    "code_key",
+]
 
 #: A code as the API sends it: an int (or a decimal string, read as the int) or a word.
 type Code = int | str
@@ -82,7 +90,9 @@ def code_key(value: Any) -> Code | None:
     return None
 
 
-DEFAULT_FOLDERS: dict[str, Code] = {folder.value: number for number, folder in enumerate(VoicemailFolder, start=1)}
+DEFAULT_FOLDERS: dict[str, Code] = {
+    folder.value: number for number, folder in enumerate(VoicemailFolder, start=1)
+}
 DEFAULT_SENTIMENTS: dict[str, Code] = {"negative": 0, "neutral": 1, "positive": 2}
 
 

@@ -112,7 +112,7 @@ class InvalidIdentifier(ValueError):
 
 
 #: Errors worth retrying later, e.g. ``autoretry_for=TRANSIENT_ERRORS`` in a Celery task.
-TRANSIENT_ERRORS: tuple[type[VoipstudioError], ...] = (RateLimited, Unavailable)
+TRANSIENT_ERRORS: tuple[type[_RetryLater], ...] = (RateLimited, Unavailable)
 
 _BY_STATUS: dict[int, type[VoipstudioError]] = {
     400: InvalidRequest,

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from voiphistory.voipstudio._parse import Raw, opt_datetime, opt_int, opt_str, record_kwargs, req, tolerant
-from voiphistory.voipstudio.accounts import ApiToken, LoginResult, Me, TwoFactorRequired, User
 from voiphistory.voipstudio.codes import DEFAULT_CODES, Codes, Sentiment, VoicemailFolder, code_key
+from voiphistory.voipstudio.identity import ApiToken, LoginResult, Me, TwoFactorRequired, User
 
 __all__ = [
     "ApiToken",
@@ -112,7 +112,11 @@ class Monitor:
 
     @classmethod
     def from_api(cls, data: dict[str, Any], codes: Codes = DEFAULT_CODES) -> Self:
-        return cls(**record_kwargs(cls, data, sentiment=_coded(cls, "sentiment", data.get("sentiment"), codes.sentiment)))
+        return cls(
+            **record_kwargs(
+                cls, data, sentiment=_coded(cls, "sentiment", data.get("sentiment"), codes.sentiment)
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,9 @@ class VoiceMessage:
 
     @classmethod
     def from_api(cls, data: dict[str, Any], codes: Codes = DEFAULT_CODES) -> Self:
-        return cls(**record_kwargs(cls, data, folder=_coded(cls, "folder", req(data, "folder"), codes.folder_name)))
+        return cls(
+            **record_kwargs(cls, data, folder=_coded(cls, "folder", req(data, "folder"), codes.folder_name))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,10 +311,14 @@ class Note:
             cdr_id=_lenient(opt_int, data.get("cdr_id")),
             user_id=_lenient(opt_int, data.get("user_id")),
             other=tuple(
-                (str(key), str(value)) for key, value in data.items()
-                if key not in known and isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value)
+                (str(key), str(value))
+                for key, value in data.items()
+                if key not in known
+                and isinstance(value, (str, int, float))
+                and not isinstance(value, bool)
+                and str(value)
             ),
-        )  # fmt: skip
+        )
 
 
 def _lenient(convert: Any, value: Any) -> Any:
@@ -334,7 +344,9 @@ def _plain_text(value: Any) -> str:
 def _person(value: Any) -> str:
     """A name from a string, or from a user object (``{"first_name", "last_name"}``, ``name``, ``email``)."""
     if isinstance(value, dict):
-        full = " ".join(filter(None, (_plain_text(value.get("first_name")), _plain_text(value.get("last_name")))))
+        full = " ".join(
+            filter(None, (_plain_text(value.get("first_name")), _plain_text(value.get("last_name"))))
+        )
         return full or _plain_text(value.get("name")) or _plain_text(value.get("email"))
     return _plain_text(value)
 

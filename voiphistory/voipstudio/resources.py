@@ -9,8 +9,7 @@ extras (bulk edits, notes, SIP traces, audio files).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
-from collections.abc import Collection as AbstractSet
+from collections.abc import Callable, Collection as AbstractSet, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -204,8 +203,10 @@ class Collection[T](Resource):
         except Unavailable as error:
             raise OutcomeUnknown(
                 f"VoIPstudio answered {response.status_code} but its answer could not be read ({error.message})",
-                method=method, path=path, status=response.status_code,
-            ) from None  # fmt: skip
+                method=method,
+                path=path,
+                status=response.status_code,
+            ) from None
 
     def _stream(self, path: str, *, accept: str) -> FileStream:
         """A file endpoint; its errors are JSON like the rest and raise the same exceptions."""
@@ -227,12 +228,21 @@ def parse_dictionaries(data: Any) -> dict[str, dict[Code, str]]:
         if isinstance(entries, dict):
             pairs = list(entries.items())
         elif isinstance(entries, list):
-            pairs = [(entry.get("value", entry.get("code", entry.get("id"))), entry.get("label", entry.get("name")))
-                     for entry in entries if isinstance(entry, dict)]  # fmt: skip
+            pairs = [
+                (
+                    entry.get("value", entry.get("code", entry.get("id"))),
+                    entry.get("label", entry.get("name")),
+                )
+                for entry in entries
+                if isinstance(entry, dict)
+            ]
         else:
             continue
-        labels = {key: str(label).strip() for code, label in pairs
-                  if (key := code_key(code)) is not None and isinstance(label, (str, int)) and str(label).strip()}  # fmt: skip
+        labels = {
+            key: str(label).strip()
+            for code, label in pairs
+            if (key := code_key(code)) is not None and isinstance(label, (str, int)) and str(label).strip()
+        }
         if labels:
             result[str(name)] = labels
     return result
@@ -323,7 +333,9 @@ class MonitorCollection(Collection[Monitor]):
 
 class VoiceMessageCollection(Collection[VoiceMessage]):
     def __init__(self, client: VoipstudioClient, path: str) -> None:
-        parser = functools.partial(VoiceMessage.from_api, codes=client.codes)  # folder numbering: configuration
+        parser = functools.partial(
+            VoiceMessage.from_api, codes=client.codes
+        )  # folder numbering: configuration
         super().__init__(client, path, parser, {"list", "get", "delete", "delete_all"})
 
     def move(self, ids: Iterable[int], folder: str) -> list[VoiceMessage]:

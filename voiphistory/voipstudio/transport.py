@@ -19,8 +19,7 @@ from typing import Any, Self
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.exceptions import HTTPError as Urllib3Error, MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -28,6 +27,7 @@ from voiphistory.voipstudio import budget
 from voiphistory.voipstudio.errors import Unavailable, VoipstudioError, error_from_payload
 
 __all__ = [
+    "POOL_MAXSIZE",
     "RETRY_STATUSES",
     "SAFE_METHODS",
     "BudgetedAdapter",
@@ -38,6 +38,11 @@ __all__ = [
     "parse_retry_after",
 ]
 
+#: Keep-alive connections the shared session keeps per host: a web process's threads (4 by default)
+#: times what one page has in flight (``budget.PAGE_CONCURRENCY`` reads side by side, its SIP ladder,
+#: its own thread), with room to spare. Fewer would not block but reconnect: urllib3 discards a
+#: connection handed back to a full pool, and a new one to the live API costs a TLS handshake.
+POOL_MAXSIZE = 64
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _ERROR_BODY_LIMIT = 65_536
@@ -135,8 +140,9 @@ class BudgetedAdapter(HTTPAdapter):
     """Cuts each request's timeouts to what is left of the page's time budget, and sends nothing
     once it is spent."""
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-             **kwargs: Any) -> requests.Response:  # fmt: skip
+    def send(
+        self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
+    ) -> requests.Response:
         left = budget.remaining()
         if left is not None:
             if left <= 0:
@@ -151,7 +157,7 @@ def build_session(
     retries: int = 3,
     backoff: float = 0.5,
     max_retry_after: float = 10.0,
-    pool_maxsize: int = 10,
+    pool_maxsize: int = POOL_MAXSIZE,
 ) -> requests.Session:
     """A session ready to be shared by many per-user clients.
 

@@ -35,7 +35,6 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -44,23 +43,53 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('customer_id', models.BigIntegerField(db_index=True)),
-                ('action', models.CharField(choices=[('listen', 'Listened'), ('download', 'Downloaded'), ('edit', 'Edited'), ('move', 'Moved'), ('delete', 'Deleted'), ('bulk_delete', 'Bulk delete'), ('export', 'Exported')], max_length=20)),
-                ('section', models.CharField(blank=True, max_length=40)),
-                ('object_ids', models.JSONField(blank=True, default=list)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("customer_id", models.BigIntegerField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("listen", "Listened"),
+                            ("download", "Downloaded"),
+                            ("edit", "Edited"),
+                            ("move", "Moved"),
+                            ("delete", "Deleted"),
+                            ("bulk_delete", "Bulk delete"),
+                            ("export", "Exported"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("section", models.CharField(blank=True, max_length=40)),
+                ("object_ids", models.JSONField(blank=True, default=list)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['customer_id', '-created_at'], name='audit_audit_custome_e81813_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["customer_id", "-created_at"], name="audit_audit_custome_e81813_idx")
+                ],
             },
         ),
         migrations.RunPython(

@@ -4,34 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulator', '0001_initial'),
+        ("emulator", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='cdr',
-            index=models.Index(fields=['customer_id', 'id'], name='cdr_id'),
+            model_name="cdr",
+            index=models.Index(fields=["customer_id", "id"], name="cdr_id"),
         ),
         migrations.AddIndex(
-            model_name='chat',
-            index=models.Index(fields=['customer_id', 'id'], name='chat_id'),
+            model_name="chat",
+            index=models.Index(fields=["customer_id", "id"], name="chat_id"),
         ),
         migrations.AddIndex(
-            model_name='monitor',
-            index=models.Index(fields=['customer_id', 'id'], name='monitor_id'),
+            model_name="monitor",
+            index=models.Index(fields=["customer_id", "id"], name="monitor_id"),
         ),
         migrations.AddIndex(
-            model_name='msdr',
-            index=models.Index(fields=['customer_id', 'id'], name='msdr_id'),
+            model_name="msdr",
+            index=models.Index(fields=["customer_id", "id"], name="msdr_id"),
         ),
         migrations.AddIndex(
-            model_name='sms',
-            index=models.Index(fields=['customer_id', 'id'], name='sms_id'),
+            model_name="sms",
+            index=models.Index(fields=["customer_id", "id"], name="sms_id"),
         ),
         migrations.AddIndex(
-            model_name='voicemessage',
-            index=models.Index(fields=['customer_id', 'id'], name='vm_id'),
+            model_name="voicemessage",
+            index=models.Index(fields=["customer_id", "id"], name="vm_id"),
         ),
     ]

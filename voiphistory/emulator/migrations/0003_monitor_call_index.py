@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulator', '0002_id_order_indexes'),
+        ("emulator", "0002_id_order_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='monitor',
-            index=models.Index(fields=['call_id'], name='monitor_call'),
+            model_name="monitor",
+            index=models.Index(fields=["call_id"], name="monitor_call"),
         ),
     ]

@@ -4,33 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('history', '0003_table_columns'),
+        ("history", "0003_table_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recordingedit',
-            name='attempted',
+            model_name="recordingedit",
+            name="attempted",
             field=models.JSONField(default=dict),
         ),
         migrations.AddField(
-            model_name='recordingedit',
-            name='outcome',
-            field=models.CharField(choices=[('saved', 'Saved'), ('lost_saved', 'Saved (the answer was lost; read back)'), ('lost_not_saved', 'Not saved (the answer was lost; read back)'), ('unknown', 'Unknown (the answer was lost and reading back failed)')], default='saved', max_length=16),
+            model_name="recordingedit",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("saved", "Saved"),
+                    ("lost_saved", "Saved (the answer was lost; read back)"),
+                    ("lost_not_saved", "Not saved (the answer was lost; read back)"),
+                    ("unknown", "Unknown (the answer was lost and reading back failed)"),
+                ],
+                default="saved",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='RecordingLock',
+            name="RecordingLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_id', models.BigIntegerField()),
-                ('recording_id', models.BigIntegerField()),
-                ('holder', models.CharField(blank=True, max_length=32)),
-                ('held_until', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_id", models.BigIntegerField()),
+                ("recording_id", models.BigIntegerField()),
+                ("holder", models.CharField(blank=True, max_length=32)),
+                ("held_until", models.DateTimeField(null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('customer_id', 'recording_id'), name='one_lock_per_recording')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("customer_id", "recording_id"), name="one_lock_per_recording"
+                    )
+                ],
             },
         ),
     ]

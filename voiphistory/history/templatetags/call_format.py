@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from voiphistory.history.calls import Call, Outcome
+from voiphistory.history.calls import Call
+from voiphistory.history.cells import call_badge
 from voiphistory.history.labels import CONTEXTS
-from voiphistory.history.templatetags.history_format import BADGE_CLASSES
 
 register = template.Library()
-
-_OUTCOME_BADGES = {Outcome.ANSWERED: "out", Outcome.VOICEMAIL: "in"}
 
 
 @register.simple_tag
@@ -21,7 +19,7 @@ def call_outcome(call: Call, users: dict[int, str] | None) -> str:
 
 @register.filter
 def outcome_badge(call: Call) -> str:
-    return _OUTCOME_BADGES.get(call.outcome, BADGE_CLASSES["M"])
+    return call_badge(call)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,65 +14,59 @@ from django.views.decorators.vary import vary_on_headers
 
 from voiphistory.accounts.upstream import client_for
 from voiphistory.history import labels, selectors
-from voiphistory.history.messages import upstream_message
 from voiphistory.history.views import captures
-from voiphistory.history.views.common import wants_fragment
-from voiphistory.voipstudio import InvalidIdentifier, NotFound, Unauthorized, VoipstudioError
+from voiphistory.voipstudio import budget
+from voiphistory.web.htmx import wants_fragment
+from voiphistory.web.requests import SignedInRequest
+from voiphistory.web.upstream_errors import upstream_failure
 
 TEMPLATE = "history/call_detail.html"
 
 
 @require_safe
 @vary_on_headers("HX-Request")
-def call_detail(request: HttpRequest, id: int) -> HttpResponse:
+def call_detail(request: SignedInRequest, id: int) -> HttpResponse:
     """The whole page; ``?part=ladder`` from HTMX answers only the SIP ladder (its retry)."""
     client = client_for(request)
     if request.GET.get("part") == "ladder" and wants_fragment(request):
-        return render(request, f"{TEMPLATE}#ladder", {"id": id, **captures.ladder_context(client, captures.CALL, id)})
+        return render(
+            request, f"{TEMPLATE}#ladder", {"id": id, **captures.ladder_context(client, captures.CALL, id)}
+        )
+    ladder = budget.start(captures.ladder_context, client, captures.CALL, id)  # read alongside the call
     context: dict = {"id": id}
-    try:
+    with upstream_failure() as failed:
         detail = selectors.call_detail(client=client, id=id, customer_id=request.account.customer_id)
-    except Unauthorized:
-        raise
-    except (NotFound, InvalidIdentifier):  # /calls/0/ is a well-formed URL but never a call
-        context["missing"] = True
-        return render(request, _page_or_fragment(request), context, status=_failed(request, 404))
-    except VoipstudioError as error:
-        context["error_message"] = upstream_message(error)
-        return render(request, _page_or_fragment(request), context, status=_failed(request, 502))
+    if failed:  # /calls/0/ is a well-formed URL but never a call: missing, like a deleted one
+        context |= {"missing": True} if failed.missing else {"error_message": failed.message}
+        return render(request, _page_or_fragment(request), context, status=failed.status(request))
     context |= {
         "detail": detail,
         "cdr": detail.cdr,
         "can_edit_info": request.account.can_write,
         "recordings": [(r, _table_link("recordings", r.timestamp, r.src, r.dst)) for r in detail.recordings],
         "voicemail": [(v, _table_link("voicemail", v.origtime, v.caller, None)) for v in detail.voicemail],
-        **captures.ladder_context(client, captures.CALL, id),
+        **ladder.result(),
     }
     # Codes in words: VoIPstudio's own labels (its dictionaries) for codes the reference does not list.
-    with labels.dictionaries_used(selectors.code_dictionaries(client=client, customer_id=request.account.customer_id)):
+    with labels.dictionaries_used(detail.code_dictionaries):
         context["rows"] = labels.cdr_rows(detail.cdr, users=detail.users)
         return render(request, _page_or_fragment(request), context)
 
 
 @require_safe
-def call_pcap(request: HttpRequest, id: int) -> HttpResponse:
+def call_pcap(request: SignedInRequest, id: int) -> HttpResponseBase:
     """The call leg's packet capture, streamed through chunk by chunk (never whole in memory)."""
     return captures.capture_download(request, captures.CALL, id, "pcap")
 
 
 @require_safe
-def call_trace(request: HttpRequest, id: int) -> HttpResponse:
+def call_trace(request: SignedInRequest, id: int) -> HttpResponseBase:
     """The call leg's SIP trace as text."""
     return captures.capture_download(request, captures.CALL, id, "trace")
 
 
-def _page_or_fragment(request: HttpRequest) -> str:
+def _page_or_fragment(request: SignedInRequest) -> str:
     return f"{TEMPLATE}#call" if wants_fragment(request) else TEMPLATE
-
-
-def _failed(request: HttpRequest, status: int) -> int:
-    """htmx 2 does not swap a 4xx/5xx answer: a fragment carries its error with 200."""
-    return 200 if wants_fragment(request) else status
 
 
 def _table_link(slug: str, when: datetime, from_number: str | None, to_number: str | None) -> str:

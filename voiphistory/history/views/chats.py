@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST, require_safe
@@ -12,12 +12,14 @@ from django.views.decorators.vary import vary_on_headers
 from voiphistory.accounts.permissions import writer_required
 from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
+from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action
 from voiphistory.history import selectors, services
-from voiphistory.history.messages import upstream_message
-from voiphistory.history.views.common import wants_fragment
-from voiphistory.voipstudio import Forbidden, InvalidIdentifier, NotFound, Unauthorized, VoipstudioError
+from voiphistory.voipstudio import Forbidden
 from voiphistory.voipstudio.filters import MAX_ID
+from voiphistory.web.htmx import wants_fragment
+from voiphistory.web.requests import SignedInRequest
+from voiphistory.web.upstream_errors import upstream_failure
 
 TEMPLATE = "history/chat_detail.html"
 MAX_SELECTED = 1000
@@ -26,7 +28,7 @@ _NOT_IN_CHAT = "Nothing was deleted: those messages are not in this chat (any mo
 
 @require_safe
 @vary_on_headers("HX-Request")
-def chat_detail(request: HttpRequest, id: int) -> HttpResponse:
+def chat_detail(request: SignedInRequest, id: int) -> HttpResponse:
     """The page; from HTMX, ``?part=messages`` answers the conversation alone (Cancel of a delete)."""
     part = "messages" if request.GET.get("part") == "messages" else "chat"
     return _render(request, id, {}, part=part)
@@ -34,7 +36,7 @@ def chat_detail(request: HttpRequest, id: int) -> HttpResponse:
 
 @require_POST
 @writer_required
-def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
+def delete_messages(request: SignedInRequest, id: int) -> HttpResponse:
     """Without ``confirm=yes`` asks "Delete N messages?"; with it deletes them. The same form works
     as an HTMX swap of the conversation and as a plain round trip."""
     ids = _posted_ids(request)
@@ -45,19 +47,21 @@ def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
     elif request.POST.get("confirm") != "yes":
         context["confirming"] = True
     else:
-        try:
+        with upstream_failure() as failed:
             count = services.chat_messages_delete(client=client_for(request), chat_id=id, ids=ids)
-        except Unauthorized:
-            raise
-        except Forbidden as error:
-            context["problem"], status = f"VoIPstudio refused: {error.message}. Nothing was deleted.", 403
-        except VoipstudioError as error:
-            context["problem"] = f"{upstream_message(error)} Reload the chat to see what was deleted."
-            status = 502
+        if isinstance(failed.error, Forbidden):
+            context["problem"], status = (
+                f"VoIPstudio refused: {failed.error.message}. Nothing was deleted.",
+                403,
+            )
+        elif failed:
+            context["problem"], status = f"{failed.message} Reload the chat to see what was deleted.", 502
         else:
             if count:
-                audit.record(request, action=Action.DELETE, section="chats", ids=[id],
-                             detail={"selected_messages": ids, "deleted": count})  # fmt: skip
+                detail = {"selected_messages": ids, "deleted": count}
+                audit.record(
+                    actor=Actor.of(request), action=Action.DELETE, section="chats", ids=[id], detail=detail
+                )
             done = f"Deleted {count} message{pluralize(count)}." if count else _NOT_IN_CHAT
             if not wants_fragment(request):
                 messages.success(request, done)
@@ -66,21 +70,20 @@ def delete_messages(request: HttpRequest, id: int) -> HttpResponse:
     return _render(request, id, context, part="messages", status=status)
 
 
-def _render(request: HttpRequest, id: int, context: dict, *, part: str, status: int = 200) -> HttpResponse:
+def _render(
+    request: SignedInRequest, id: int, context: dict, *, part: str, status: int = 200
+) -> HttpResponse:
     """Load the chat and render the page, or the ``part`` fragment for HTMX; never a 500 for
     VoIPstudio's failures (a fragment carries its error with status 200: htmx 2 swaps no 4xx/5xx)."""
     fragment = wants_fragment(request)
     context |= {"id": id}
-    try:
+    with upstream_failure() as failed:
         context["detail"] = selectors.chat_detail(
             client=client_for(request), id=id, customer_id=request.account.customer_id
         )
-    except Unauthorized:
-        raise
-    except (NotFound, InvalidIdentifier):  # /chats/0/ is a well-formed URL but never a chat
-        context["missing"], status = True, 404
-    except VoipstudioError as error:
-        context["error_message"], status = upstream_message(error), 502
+    if failed:  # /chats/0/ is a well-formed URL but never a chat: missing, like a deleted one
+        context |= {"missing": True} if failed.missing else {"error_message": failed.message}
+        status = failed.page_status
     if "detail" in context and context.get("confirming"):
         chosen = set(context["selected_ids"])
         context["confirming"] = [m for m in context["detail"].messages if m.id in chosen]
@@ -90,7 +93,7 @@ def _render(request: HttpRequest, id: int, context: dict, *, part: str, status: 
     return render(request, template, context, status=200 if fragment else status)
 
 
-def _posted_ids(request: HttpRequest) -> list[int]:
+def _posted_ids(request: SignedInRequest) -> list[int]:
     """The ticked message ids; anything that is not a positive integer is ignored."""
     values = request.POST.getlist("message")[:MAX_SELECTED]
     ids = [int(value) for value in values if value.isascii() and value.isdigit()]

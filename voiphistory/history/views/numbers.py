@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from voiphistory.accounts.upstream import client_for
-from voiphistory.history import selectors
-from voiphistory.history.messages import upstream_message
 from voiphistory.history.timeline import number_timeline
-from voiphistory.voipstudio import Unauthorized, VoipstudioError
+from voiphistory.history.user_names import user_names
+from voiphistory.web.requests import SignedInRequest
+from voiphistory.web.upstream_errors import upstream_failure
 
 
 @require_safe
-def number(request: HttpRequest, digits: str) -> HttpResponse:
+def number(request: SignedInRequest, digits: str) -> HttpResponse:
     """``digits`` is already E.164 digits (the URL pattern accepts nothing else)."""
     context: dict = {"number": digits}
-    try:
+    with upstream_failure() as failed:
         client = client_for(request)
-        context["timeline"] = timeline = number_timeline(client=client, number=digits, customer_id=request.account.customer_id)
-        users = selectors.user_names(client=client, customer_id=request.account.customer_id)
+        context["timeline"] = timeline = number_timeline(
+            client=client, number=digits, customer_id=request.account.customer_id
+        )
+        users = user_names(client=client, customer_id=request.account.customer_id)
         context["users"] = users.learn(entry.record for entry in timeline.entries)
-    except Unauthorized:
-        raise
-    except VoipstudioError as error:
-        context["error_message"] = upstream_message(error)
+    if failed:
+        context["error_message"] = failed.message
     return render(request, "history/number.html", context)

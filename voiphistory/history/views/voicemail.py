@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -14,49 +14,57 @@ from django_htmx.http import HttpResponseLocation
 
 from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
+from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action
-from voiphistory.history import selectors, services, triage
+from voiphistory.history import services, triage
 from voiphistory.history.catalog import section
 from voiphistory.history.forms import VoicemailMoveForm, VoicemailSelectionForm
-from voiphistory.history.messages import upstream_message
+from voiphistory.history.user_names import user_names
 from voiphistory.history.views import listening
-from voiphistory.history.views.common import wants_fragment
-from voiphistory.voipstudio import InvalidIdentifier, NotFound, Unauthorized, VoipstudioError
+from voiphistory.web.htmx import safe_next, wants_fragment
+from voiphistory.web.requests import SignedInRequest
+from voiphistory.web.upstream_errors import upstream_failure
 
 VOICEMAIL = section("voicemail")
 READ_ONLY = "Your account is read-only: voicemail cannot be moved or marked from it."
 
 
 @require_POST
-def move(request: HttpRequest) -> HttpResponse:
+def move(request: SignedInRequest) -> HttpResponse:
     form = VoicemailMoveForm(request.POST)
-    return _triage(request, form, lambda client: triage.voicemail_move(
-        client=client, ids=form.cleaned_data["ids"], folder=form.target, opened=form.opened_folders))  # fmt: skip
+    return _triage(
+        request,
+        form,
+        lambda client: triage.voicemail_move(
+            client=client, ids=form.cleaned_data["ids"], folder=form.target, opened=form.opened_folders
+        ),
+    )
 
 
 @require_POST
-def mark(request: HttpRequest, heard: bool) -> HttpResponse:
+def mark(request: SignedInRequest, heard: bool) -> HttpResponse:
     form = VoicemailSelectionForm(request.POST)
-    return _triage(request, form, lambda client: triage.voicemail_mark(
-        client=client, ids=form.cleaned_data["ids"], heard=heard, opened=form.opened_folders))  # fmt: skip
+    return _triage(
+        request,
+        form,
+        lambda client: triage.voicemail_mark(
+            client=client, ids=form.cleaned_data["ids"], heard=heard, opened=form.opened_folders
+        ),
+    )
 
 
-def _triage(request: HttpRequest, form: VoicemailSelectionForm, act) -> HttpResponse:
+def _triage(request: SignedInRequest, form: VoicemailSelectionForm, act) -> HttpResponse:
     """Validate, act, audit, and go back to the table (in place for HTMX) with the outcome."""
-    back = request.POST.get("next", "")
-    if not back.startswith("/voicemail/") or back.startswith("/voicemail//"):
-        back = "/voicemail/"
+    back = safe_next(request, request.POST.get("next"), "/voicemail/", under="/voicemail/")
     if not request.account.can_write:  # refused here, before anything is asked of VoIPstudio
         messages.error(request, READ_ONLY)
     elif not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     else:
-        try:
+        with upstream_failure() as failed:
             done = act(client_for(request))
-        except Unauthorized:
-            raise
-        except VoipstudioError as error:
-            messages.error(request, upstream_message(error))
+        if failed:
+            messages.error(request, failed.message)
         else:
             _audit(request, done)
             (messages.success if done.complete else messages.warning)(request, done.message())
@@ -66,7 +74,7 @@ def _triage(request: HttpRequest, form: VoicemailSelectionForm, act) -> HttpResp
 
 
 @require_POST
-def played(request: HttpRequest, id: int) -> HttpResponse:
+def played(request: SignedInRequest, id: int) -> HttpResponse:
     """player.js posts here once playback of a new message has started; answers the message's
     row (its first line: the player in the second keeps playing) as it now stands."""
     if not settings.VOIPHISTORY_VOICEMAIL_PLAY_MARKS_HEARD:
@@ -74,32 +82,40 @@ def played(request: HttpRequest, id: int) -> HttpResponse:
     if not request.account.can_write:
         raise PermissionDenied(READ_ONLY)
     client = client_for(request)
-    try:
+    with upstream_failure() as failed:
         done = triage.voicemail_played(client=client, id=id)
         _audit(request, done)
         message = client.voicemessages.get(id)
-    except Unauthorized:
-        raise
-    except (NotFound, InvalidIdentifier):
-        raise Http404("No such voicemail") from None
-    except VoipstudioError as error:
-        # The audio plays on; the row keeps saying "New" and a later play tries again.
-        return HttpResponse(upstream_message(error), status=502, content_type="text/plain; charset=utf-8")
+    if failed.missing:
+        raise Http404("No such voicemail")
+    if failed:  # the audio plays on; the row keeps saying "New" and a later play tries again
+        return HttpResponse(failed.message, status=502, content_type="text/plain; charset=utf-8")
     # The line as the Voicemail table draws it: this supervisor's columns, its users' names.
-    chosen = services.table_columns_choose(owner=request.user, section=VOICEMAIL, data=QueryDict()).getlist("cols")
-    users = selectors.user_names(client=client, customer_id=request.account.customer_id).learn([message])
+    chosen = services.table_columns_choose(owner=request.user, section=VOICEMAIL, data=QueryDict()).getlist(
+        "cols"
+    )
+    users = user_names(client=client, customer_id=request.account.customer_id).learn([message])
     context = {
-        "item": message, "section": VOICEMAIL, "users": users, "marked": done.message() if done.moved else "",
+        "item": message,
+        "section": VOICEMAIL,
+        "users": users,
+        "marked": done.message() if done.moved else "",
         "details_open": True,  # it was played from the open player
         "columns": tuple(column for column in VOICEMAIL.columns if column.key in chosen),
         **listening.voicemail_context(request=request, client=client),
-    }  # fmt: skip
+    }
     context["back_to"] = urlencode({"next": context["table_url"]})
     return render(request, "history/table.html#voicemail-summary", context)
 
 
-def _audit(request: HttpRequest, done: triage.Triage) -> None:
+def _audit(request: SignedInRequest, done: triage.Triage) -> None:
     """Like every move: who filed which messages where (a triage that sent nothing is no event)."""
     if done.moved or done.not_moved or done.unknown:
-        audit.record(request, action=Action.MOVE, section=VOICEMAIL.slug, ids=done.moved or done.not_moved + done.unknown,
-                     detail=done.audit_detail())  # fmt: skip
+        ids = done.moved or done.not_moved + done.unknown
+        audit.record(
+            actor=Actor.of(request),
+            action=Action.MOVE,
+            section=VOICEMAIL.slug,
+            ids=ids,
+            detail=done.audit_detail(),
+        )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,65 +14,112 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('delete', 'Delete'), ('delete_all', 'Delete all'), ('export', 'CSV export'), ('archive', 'Recordings archive'), ('user_export', 'VoIPstudio export')], max_length=16)),
-                ('section', models.CharField(max_length=32)),
-                ('query', models.TextField(blank=True)),
-                ('ids', models.JSONField(blank=True, null=True)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('customer_id', models.BigIntegerField(default=0)),
-                ('sealed_token', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=16)),
-                ('message', models.TextField(blank=True)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(blank=True, null=True)),
-                ('deleted', models.PositiveIntegerField(default=0)),
-                ('already_gone', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('cursor', models.PositiveIntegerField(default=0)),
-                ('inflight', models.JSONField(blank=True, null=True)),
-                ('written_bytes', models.BigIntegerField(default=0)),
-                ('runner', models.CharField(blank=True, max_length=36)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('not_before', models.DateTimeField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('result_path', models.CharField(blank=True, max_length=500)),
-                ('result_name', models.CharField(blank=True, max_length=200)),
-                ('result_size', models.BigIntegerField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("delete", "Delete"),
+                            ("delete_all", "Delete all"),
+                            ("export", "CSV export"),
+                            ("archive", "Recordings archive"),
+                            ("user_export", "VoIPstudio export"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("section", models.CharField(max_length=32)),
+                ("query", models.TextField(blank=True)),
+                ("ids", models.JSONField(blank=True, null=True)),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ("customer_id", models.BigIntegerField(default=0)),
+                ("sealed_token", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Running"),
+                            ("succeeded", "Finished"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(blank=True, null=True)),
+                ("deleted", models.PositiveIntegerField(default=0)),
+                ("already_gone", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("cursor", models.PositiveIntegerField(default=0)),
+                ("inflight", models.JSONField(blank=True, null=True)),
+                ("written_bytes", models.BigIntegerField(default=0)),
+                ("runner", models.CharField(blank=True, max_length=36)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("not_before", models.DateTimeField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("result_path", models.CharField(blank=True, max_length=500)),
+                ("result_name", models.CharField(blank=True, max_length=200)),
+                ("result_size", models.BigIntegerField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JobFailure',
+            name="JobFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.BigIntegerField()),
-                ('reason', models.TextField()),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='failures', to='jobs.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_id", models.BigIntegerField()),
+                ("reason", models.TextField()),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="failures", to="jobs.job"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['owner', '-created_at'], name='jobs_job_owner_i_6da30c_idx'),
+            model_name="job",
+            index=models.Index(fields=["owner", "-created_at"], name="jobs_job_owner_i_6da30c_idx"),
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['status', 'heartbeat_at'], name='jobs_job_status_84c7a0_idx'),
+            model_name="job",
+            index=models.Index(fields=["status", "heartbeat_at"], name="jobs_job_status_84c7a0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='jobfailure',
-            constraint=models.UniqueConstraint(fields=('job', 'item_id'), name='one_failure_per_item'),
+            model_name="jobfailure",
+            constraint=models.UniqueConstraint(fields=("job", "item_id"), name="one_failure_per_item"),
         ),
     ]

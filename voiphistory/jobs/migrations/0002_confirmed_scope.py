@@ -4,30 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
+        ("jobs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='confirmed_count',
+            model_name="job",
+            name="confirmed_count",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='job',
-            name='scope',
+            model_name="job",
+            name="scope",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('delete', 'Delete'), ('delete_all', 'Delete all'), ('export', 'CSV export'), ('xlsx_export', 'Excel export'), ('archive', 'Recordings archive'), ('user_export', 'VoIPstudio export')], max_length=16),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("delete", "Delete"),
+                    ("delete_all", "Delete all"),
+                    ("export", "CSV export"),
+                    ("xlsx_export", "Excel export"),
+                    ("archive", "Recordings archive"),
+                    ("user_export", "VoIPstudio export"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='job',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('changed', 'Stopped: the number matching changed')], default='queued', max_length=16),
+            model_name="job",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting"),
+                    ("running", "Running"),
+                    ("succeeded", "Finished"),
+                    ("failed", "Failed"),
+                    ("cancelled", "Cancelled"),
+                    ("changed", "Stopped: the number matching changed"),
+                ],
+                default="queued",
+                max_length=16,
+            ),
         ),
     ]

@@ -82,9 +82,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             summary = seeding.seed_database(
-                seed=options["seed"], cdrs=total, days=options["days"], end=options["end"], password=password,
-                progress=progress, replace=options["replace"],
-            )  # fmt: skip
+                seed=options["seed"],
+                cdrs=total,
+                days=options["days"],
+                end=options["end"],
+                password=password,
+                progress=progress,
+                replace=options["replace"],
+            )
         except seeding.SeedError as error:
             raise CommandError(str(error)) from None
         seeding.refresh_statistics()

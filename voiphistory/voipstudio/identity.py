@@ -1,4 +1,5 @@
-"""Typed records about people and credentials: users, the signed-in user, tokens, login results.
+"""Who is signed in, and with what: typed records of users, the signed-in user, API tokens and
+login results (named ``identity`` so as not to be taken for the ``accounts`` app).
 
 Kept apart from the history records because they guard secrets: every record that holds a
 token masks it in its repr, and ``Me`` drops the SIP credentials the live ``/me`` carries.
