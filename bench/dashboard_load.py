@@ -51,7 +51,7 @@ class Click:
 
 
 def _days(field: str, preset: str) -> list[Filter]:
-    """The UTC bounds a preset asks for on ``field`` (history.dates.preset_days, in UTC)."""
+    """The UTC bounds a preset asks for on ``field`` (web.dates.preset_days, in UTC)."""
     today = date.today()
     starts = {
         "today": today,

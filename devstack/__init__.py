@@ -241,6 +241,8 @@ def start_web(env: dict[str, str], host: str, port: int, log: Path | None = None
         "120",
         "--graceful-timeout",
         "2",
+        "--keep-alive",  # longer than a person's pause between clicks: no reuse races a close
+        "5",
     ]
     service = _spawn("web", command, env, log)
     service.url = f"http://{host}:{port}"

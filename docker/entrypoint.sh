@@ -14,7 +14,7 @@ case "$role" in
     exec python -m gunicorn voiphistory.wsgi:application \
       --bind "0.0.0.0:${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" --threads "${WEB_THREADS:-4}" \
-      --timeout 120 --graceful-timeout 30 --forwarded-allow-ips '*'
+      --timeout 120 --graceful-timeout 30 --keep-alive 5 --forwarded-allow-ips '*'
     ;;
   worker)
     exec python -m celery -A voiphistory worker --loglevel "${LOG_LEVEL:-INFO}" \

@@ -93,6 +93,14 @@ def job_queue_up(monkeypatch):
     monkeypatch.setattr(broker, "_ping", lambda url: True)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_call_windows():
+    """Each test starts with no grouped Calls window kept from another (history.window_cache)."""
+    from voiphistory.history import window_cache
+
+    window_cache.clear()
+
+
 @dataclass(frozen=True)
 class Sent:
     method: str

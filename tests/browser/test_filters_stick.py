@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from voiphistory.history.dates import preset_days, range_label
+from voiphistory.web.dates import preset_days, range_label
 
 pytestmark = pytest.mark.browser
 

@@ -184,3 +184,76 @@ def test_a_walk_after_a_delete_reads_the_table_as_it_is_now(fresh_emulator):
     after = fresh_emulator.get("/monitors", limit=20, page=2, sort="timestamp", dir="DESC").json()["data"]
     assert [row["id"] for row in after] == [row["id"] for row in now[20:40]]
     assert after[0]["id"] == second_page[1]["id"]  # everything moved up by the one deleted row
+
+
+def _total_and_rows(emulator, resource: str, filters: str) -> tuple[int, list[int]]:
+    """``total`` as counted (a one-row page) and the ids a plain listing of every match holds."""
+    total = emulator.get(f"/{resource}", limit=1, filter=filters).json()["total"]
+    rows = emulator.get(f"/{resource}", limit=10000, sort="id", filter=filters).json()["data"]
+    return total, [row["id"] for row in rows]
+
+
+def _windows(emulator) -> list[list[tuple[str, str, object]]]:
+    """Windows spanning several days whose bounds are existing rows' dates (strict bounds then matter)."""
+    dated = emulator.get("/cdrs", limit=10000, sort="calldate", dir="ASC").json()["data"]  # the oldest
+    recent = emulator.get("/cdrs", limit=10000, sort="calldate", dir="DESC").json()["data"]
+    lo, hi = dated[len(dated) // 5]["calldate"], dated[len(dated) * 4 // 5]["calldate"]
+    assert lo[:10] < hi[:10]
+    user = next(row["user_id"] for row in dated if row["user_id"])
+    return [  # each holds fewer than 10,000 rows: one page lists them all
+        [("calldate", "gte", lo), ("calldate", "lte", hi)],
+        [("calldate", "gt", lo), ("calldate", "lt", hi)],
+        [("calldate", "gte", lo[:10]), ("calldate", "lte", hi[:10])],
+        [("calldate", "lte", hi)],
+        [("calldate", "gt", recent[len(recent) // 2]["calldate"])],
+        [("calldate", "gt", lo), ("calldate", "lte", hi), ("type", "eq", "M")],
+        [("calldate", "gte", lo), ("calldate", "lt", hi), ("disposition", "eq", "VM")],
+        [("calldate", "gte", lo), ("calldate", "lte", hi), ("user_id", "eq", user)],
+        [("calldate", "gte", lo), ("calldate", "lte", hi), ("user_id", "eq", None)],
+    ]
+
+
+def test_a_date_windows_total_from_the_day_counts_is_the_plain_count(emulator):
+    # daycounts.py sums whole days and counts the two edge days; every bound kind and filter it takes.
+    for window in _windows(emulator):
+        total, ids = _total_and_rows(emulator, "cdrs", flt(*window))
+        assert total == len(ids) > 0, window
+    tracking, ids = _total_and_rows(emulator, "cdrs/calltracking", flt(*_windows(emulator)[0]))
+    assert tracking == len(ids)
+
+
+def _deep_page_is_an_offset(emulator, window: str, sort: str, page: int = 60) -> None:
+    # Pages past paging._DEEP rows, without a bookmark, start from their id block or day.
+    offset = (page - 1) * 100
+    listed = []  # walked page by page: each next page starts at the previous one's bookmark
+    for number in range(1, 2 + offset // 10000):
+        listed += emulator.get("/cdrs", limit=10000, page=number, sort=sort, filter=window).json()["data"]
+    deep = emulator.get("/cdrs", limit=100, page=page, sort=sort, filter=window).json()
+    wanted = listed[offset : offset + 100]
+    assert [row["id"] for row in deep["data"]] == [row["id"] for row in wanted]
+    assert len(deep["data"]) == 100
+
+
+@pytest.mark.parametrize("sort", ["id", "-id", "calldate", "-calldate"])
+def test_a_deep_page_of_a_window_holds_the_rows_an_offset_finds(emulator, sort):
+    windows = _windows(emulator)
+    for window in [windows[0][:1], windows[1][:1], windows[3]]:
+        _deep_page_is_an_offset(emulator, flt(*window), sort)
+
+
+@pytest.mark.default_profile  # DELETE /cdrs/{ids} is the default profile's
+def test_day_counts_follow_deletes(fresh_emulator):
+    headers = {"X-Auth-Token": fresh_emulator.token()}
+    windows = _windows(fresh_emulator)
+    before = [_total_and_rows(fresh_emulator, "cdrs", flt(*window)) for window in windows]
+    missed = before[5][1]
+    gone = missed[len(missed) // 2]  # a missed call inside the window, on a day counted whole
+    response = requests.delete(f"{fresh_emulator.api_url}/cdrs/{gone}", headers=headers, timeout=10)
+    assert response.status_code == 204
+    for window, (total, ids) in zip(windows, before, strict=True):
+        now = _total_and_rows(fresh_emulator, "cdrs", flt(*window))
+        assert now == (total - (gone in ids), [id for id in ids if id != gone]), window
+    _deep_page_is_an_offset(fresh_emulator, flt(windows[1][0]), "id", page=110)  # a block later
+    _deep_page_is_an_offset(fresh_emulator, flt(windows[1][0]), "calldate", page=110)  # days later
+    assert requests.delete(f"{fresh_emulator.api_url}/cdrs", headers=headers, timeout=10).status_code == 204
+    assert [_total_and_rows(fresh_emulator, "cdrs", flt(*window)) for window in windows[:2]] == [(0, [])] * 2

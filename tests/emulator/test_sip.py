@@ -201,7 +201,7 @@ def test_trace_round_trips(call: SipCall) -> None:
     assert "\r" not in text and text.endswith("\n--\n")
     blocks = text.split("\n--\n")
     assert blocks[-1] == "" and len(blocks) == len(messages) + 1
-    for block, m in zip(blocks, messages, strict=True):
+    for block, m in zip(blocks[:-1], messages, strict=True):
         first = block.split("\n", 1)[0]
         assert first == (f"{m.timestamp:%Y-%m-%d %H:%M:%S.%f} {m.src_ip}:5060 -> {m.dst_ip}:5060")
     assert parse_trace("") == [] and trace_text([]) == ""

@@ -24,9 +24,9 @@ from django.utils import timezone
 from tests.overview.conftest import eager  # noqa: F401 (a fixture: Celery computes the follow-up inline)
 from voiphistory.history import selectors
 from voiphistory.history.catalog import SECTIONS, Section
-from voiphistory.history.dates import DayField
 from voiphistory.history.filters import PAGE_SIZES, ColumnsField, PhoneFragmentField, TableQuery
 from voiphistory.history.models import SavedView
+from voiphistory.web.dates import DayField
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "table"}
 #: The one aspect a link may change, with what goes with it: a new sort or fewer hours start again
@@ -150,7 +150,7 @@ def every_part_renders(monkeypatch):
     to have many pages: the page asked for is the second of them, so every link is drawn."""
     real = selectors.table_page
 
-    def broad(*, client, section, query):
+    def broad(*, client, section, query, customer_id=None):
         wide = QueryDict(mutable=True)
         for name in (
             "sort",
@@ -162,7 +162,7 @@ def every_part_renders(monkeypatch):
         wide["preset"] = "7d"
         broad_query = TableQuery(section, wide, users={})
         assert broad_query.is_valid(), broad_query.errors
-        got = real(client=client, section=section, query=broad_query)
+        got = real(client=client, section=section, query=broad_query, customer_id=customer_id)
         assert got.items, f"the emulator has no {section.slug} in the last 7 days"
         return dataclasses.replace(got, page=query.page_number, total=max(got.total, 5 * got.limit))
 

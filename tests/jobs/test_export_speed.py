@@ -1,5 +1,5 @@
 """Issue 14.2 and 14.3: exports and archives at the API's speed, and still exactly right. The next page
-is fetched while one is written (never lost, never twice), pages are as large as the setting says,
+is read while one is written and decoded by the writer (never lost, never twice), pages are as large as the setting says,
 cells are formatted once per job, an archive takes its recordings' facts from list pages (no GET
 per recording) and downloads several MP3s at once into a ZIP that keeps the ids' order."""
 
@@ -11,6 +11,7 @@ import re
 import threading
 import zipfile
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,7 +19,7 @@ from tests.jobs.test_export_files import DAY, QUERY, day_of_calls, run
 from tests.jobs.test_jobs import fresh, make_job, monitor_ids  # noqa: F401 (fresh: a fixture)
 from voiphistory.history.catalog import BY_SLUG
 from voiphistory.jobs import csvfile, exports, runner
-from voiphistory.voipstudio import Cdr, Raw, VoipstudioClient
+from voiphistory.voipstudio import Cdr, Page, Raw, VoipstudioClient
 
 
 @pytest.fixture
@@ -37,35 +38,55 @@ def upstream(monkeypatch) -> list[tuple[str, str, dict]]:
     return asked
 
 
-def test_the_next_page_is_fetched_while_the_current_one_is_handled():
-    second_asked = threading.Event()
+class Walked:
+    """A collection of ``total`` numbered rows: which page answers were asked for, in which thread,
+    and which were decoded, in which thread."""
 
-    def pages():
-        yield "page 1"
-        second_asked.set()
-        yield "page 2"
-        yield "page 3"
+    def __init__(self, total: int, size: int) -> None:
+        self.total, self.size = total, size
+        self.asked: list[tuple[int, str]] = []
+        self.decoded: list[tuple[int, str]] = []
+        self.second_asked = threading.Event()
 
+    def page_answer(self, *, page, limit, filters, sort, direction):
+        self.asked.append((page, threading.current_thread().name))
+        if page == 2:
+            self.second_asked.set()
+        return page
+
+    def page_of(self, answer, *, page, limit):
+        self.decoded.append((page, threading.current_thread().name))
+        first = (page - 1) * limit
+        return Page(list(range(first, min(first + limit, self.total))), self.total, page, limit)
+
+
+def walk_of(collection: Walked, settings):
+    settings.EXPORT_PAGE_SIZE = collection.size
+    job = SimpleNamespace(cursor=0)
+    query = SimpleNamespace(shows_calls=False, sort_field="calldate", direction="DESC")
+    return exports.export_pages(job, collection, query, [])
+
+
+def test_the_next_page_is_read_while_the_current_one_is_written_and_decoded_by_the_writer(settings):
+    collection = Walked(total=25, size=10)
     seen, ahead = [], []
-    for page in exports.prefetched(pages()):
-        if page == "page 1":  # without prefetching, page 2 is asked for only after this returns
-            ahead.append(second_asked.wait(timeout=10))
-        seen.append(page)
-    assert ahead == [True] and seen == ["page 1", "page 2", "page 3"]
+    for page in walk_of(collection, settings):
+        if page.page == 1:  # without reading ahead, page 2 is asked for only after this returns
+            ahead.append(collection.second_asked.wait(timeout=10))
+        seen.extend(page.items)
+    assert ahead == [True] and seen == list(range(25))
+    here = threading.current_thread().name
+    assert [page for page, _thread in collection.asked] == [1, 2, 3]  # never past the total
+    assert all(thread != here for _page, thread in collection.asked)  # the reading thread reads
+    assert collection.decoded == [(1, here), (2, here), (3, here)]  # the writer decodes
 
 
-def test_a_prefetched_walk_stops_when_the_writer_stops():
-    asked = []
-
-    def pages():
-        for number in range(1, 100):
-            asked.append(number)
-            yield number
-
-    walk = exports.prefetched(pages())
-    assert next(walk) == 1
+def test_a_walk_stops_when_the_writer_stops(settings):
+    collection = Walked(total=1000, size=10)
+    walk = walk_of(collection, settings)
+    assert next(walk).page == 1
     walk.close()
-    assert asked in ([1], [1, 2])  # at most the page already on its way
+    assert [page for page, _thread in collection.asked] in ([1], [1, 2])  # at most the one on its way
 
 
 def test_a_csv_export_in_small_pages_has_every_row_once_in_order_and_asks_the_configured_page_size(
@@ -178,11 +199,3 @@ def test_chosen_ids_are_read_in_spans_a_page_wide():
     assert list(id_spans([1, 2, 5, 20, 21, 40], 10)) == [(1, 5), (20, 21), (40, 40)]
     assert list(id_spans([], 10)) == [] and list(id_spans([7], 10)) == [(7, 7)]
     assert list(id_spans(list(range(100, 130)), 10)) == [(100, 109), (110, 119), (120, 129)]
-
-
-def test_a_prefetching_walk_hands_the_gil_over_quickly_and_restores_the_interval_after():
-    import sys
-
-    before = sys.getswitchinterval()
-    during = [sys.getswitchinterval() for _page in exports.prefetched(iter([1, 2]))]
-    assert during == [exports.HANDOVER_SECONDS] * 2 and sys.getswitchinterval() == before

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.voipstudio.test_client_http import OK_CDR, TOKEN, js, server  # noqa: F401 - server is a fixture
+from tests.voipstudio.http_doubles import OK_CDR, TOKEN, js, server  # noqa: F401 - server is a fixture
 from voiphistory.voipstudio import Unavailable, VoipstudioClient, budget
 
 

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from voiphistory.accounts.tokens import NotSignedIn
 from voiphistory.accounts.upstream import account_of
 from voiphistory.voipstudio import Unauthorized
+from voiphistory.web.requests import HtmxRequest
 
 TIME_ZONE_KEY = "time_zone"
 
@@ -30,7 +31,7 @@ class VoipstudioSessionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxRequest) -> HttpResponse:
         request.account = account_of(request) if request.user.is_authenticated else None
         if request.user.is_authenticated and request.account is None:
             return self._back_to_sign_in(request, "Please sign in with your VoIPstudio account.")
@@ -48,12 +49,12 @@ class VoipstudioSessionMiddleware:
                 )
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: HtmxRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, (Unauthorized, NotSignedIn)):
             return self._back_to_sign_in(request, "Your VoIPstudio session has ended. Please sign in again.")
         return None
 
-    def _back_to_sign_in(self, request: HttpRequest, message: str) -> HttpResponse:
+    def _back_to_sign_in(self, request: HtmxRequest, message: str) -> HttpResponse:
         next_url = request.get_full_path()
         if getattr(request, "htmx", False) and request.htmx.current_url:
             # A fragment asked; after sign-in the person wants the page, not the fragment.
@@ -78,7 +79,10 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Django's (every view needs sign-in unless marked ``login_not_required``), made HTMX-aware:
     a fragment request is answered with HX-Redirect so the sign-in page replaces the whole page."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+    # Django's process_view returns whatever this answers; the stubs narrow it to a redirect.
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func: Callable
+    ) -> HttpResponse:
         response = super().handle_no_permission(request, view_func)
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(response.url)

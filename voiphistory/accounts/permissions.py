@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from voiphistory.web.htmx import wants_fragment
+from voiphistory.web.requests import HtmxRequest
 
 READ_ONLY_MESSAGE = (
     "Your VoIPstudio account is read-only: it can look at the history but not change or "
@@ -34,7 +35,7 @@ def writer_required[V: Callable[..., HttpResponse]](view: V) -> V:
     form: not theirs either). Marks the view ``writes = True`` for the URLconf-driven tests."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HtmxRequest, *args, **kwargs) -> HttpResponse:
         if request.account is None or not request.account.can_write:
             return refused(request)
         return view(request, *args, **kwargs)

@@ -48,10 +48,11 @@ def sign_in(request: HtmxRequest) -> HttpResponse:
         except VoipstudioError as exc:
             form.add_error(None, _not_answering(exc))
         else:
-            if result.needs_code:  # the count is cleared once the code is right too
+            if (token := result.session_token) is None:  # a code must follow (result.needs_code)
+                # the count is cleared once the code is right too
                 request.session[PENDING_KEY] = {"nonce": result.nonce, "email": email, "attempts": 0}
                 return redirect(_with_next(reverse("accounts:two_factor"), next_url))
-            if (error := _finish(request, result.session_token)) is None:
+            if (error := _finish(request, token)) is None:
                 throttle.succeeded(request, email)
                 return _signed_in(next_url)
             form.add_error(None, error)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from voiphistory.audit.models import Action
-from voiphistory.history.dates import DayField, day_bounds
+from voiphistory.web.dates import DayField, day_bounds
 
 PAGE_SIZE = 50
 
@@ -25,8 +25,9 @@ class AuditQuery(forms.Form):
     end = DayField(label="To", required=False)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The last day must not be before the first.")
         return data

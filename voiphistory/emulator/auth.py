@@ -13,9 +13,11 @@ import binascii
 import functools
 import secrets
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from voiphistory.emulator import clock
 from voiphistory.emulator.clock import now_text
@@ -26,6 +28,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 # Renew a token's idle clock at most this often (or a quarter of its idle time, if shorter),
 # so reads do not each cost a database write.
 _RENEW_EVERY_SECONDS = 30
+
+View = Callable[..., HttpResponseBase]
+
+
+class ApiRequest(HttpRequest):
+    """The request an authenticated ``api_endpoint`` view gets: the token it came with, and its user."""
+
+    api_token: Token
+    api_user: User
 
 
 def issue_token(user: User, *, name: str = "", idle_seconds: int | None = None) -> Token:
@@ -71,26 +82,29 @@ def authenticate(request: HttpRequest) -> Token:
     return token
 
 
-def api_endpoint(*methods: str, authenticated: bool = True, writes_need_admin: bool = True) -> Callable:
+def api_endpoint(
+    *methods: str, authenticated: bool = True, writes_need_admin: bool = True
+) -> Callable[[View], View]:
     """Route by method, answer errors as JSON, authenticate, and refuse writes to read-only users.
 
     ``writes_need_admin=False`` is for a user's own session and tokens (logout, /apitokens).
     """
     allowed = frozenset(methods)
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 if request.method not in allowed:
                     raise ApiError(405)
                 if authenticated:
-                    request.api_token = authenticate(request)
-                    request.api_user = request.api_token.user
+                    api_request = cast(ApiRequest, request)  # gets its two attributes here
+                    api_request.api_token = authenticate(request)
+                    api_request.api_user = api_request.api_token.user
                     if (
                         writes_need_admin
                         and request.method not in SAFE_METHODS
-                        and not request.api_user.can_write
+                        and not api_request.api_user.can_write
                     ):
                         raise ApiError(403)
                 return view(request, *args, **kwargs)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -51,10 +51,10 @@ _COMPARE = {"eq": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": oper
 class Codes:
     """A coded field: canonical (stored) value → the value the API shows for it."""
 
-    shown: dict[object, object]
+    shown: Mapping[int, int | str]
 
     def show(self, value: object) -> object:
-        return value if value is None else self.shown.get(value, value)
+        return self.shown.get(value, value) if isinstance(value, int) else value
 
     def stored(self, op: str, value: object, prop: str) -> list[object]:
         """The canonical values whose shown value satisfies ``shown <op> value``.
@@ -67,7 +67,7 @@ class Codes:
             if isinstance(value, bool):
                 raise ApiError(400, _FILTRATION_ERROR, field=prop)
             try:
-                wanted: object = int(value)  # type: ignore[call-overload]
+                wanted: int | str = int(value)  # type: ignore[call-overload]  # any JSON value: TypeError is the check
             except (TypeError, ValueError):
                 raise ApiError(400, _FILTRATION_ERROR, field=prop) from None
         else:
@@ -97,7 +97,7 @@ class Dialect:
     dictionary: Callable[[dict[str, str]], object]
     trace: Callable[[list[sip.SipMessage]], str]
     # A stored Note as a dict (id, cdr_id, user_id, user_name, note, created_at) → the API's item
-    note: Callable[[dict], dict]
+    note: Callable[[Mapping[str, object]], dict]
     # False serves every route; True: urls.py keeps only the reference's (and login, me …).
     reference_routes_only: bool = False
     _by_lower: dict[str, int] = field(init=False, repr=False)
@@ -126,11 +126,11 @@ def _value_label_list(pairs: dict[str, str]) -> list[dict[str, str]]:
     return [{"value": value, "label": label} for value, label in pairs.items()]
 
 
-def _default_note(note: dict) -> dict:
+def _default_note(note: Mapping[str, object]) -> dict:
     return {key: note[key] for key in ("id", "created_at", "cdr_id", "user_id", "user_name", "note")}
 
 
-def _reference_note(note: dict) -> dict:
+def _reference_note(note: Mapping[str, object]) -> dict:
     return {"id": note["id"], "text": note["note"], "author": note["user_name"], "date": note["created_at"]}
 
 

@@ -13,7 +13,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,11 +38,15 @@ _RULE_FIELDS = (
 _random = random.SystemRandom()
 
 
+# What a view answers: a whole body, or a streamed one (the recordings).
+Response = HttpResponse | StreamingHttpResponse
+
+
 class FaultInjectionMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], Response]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> Response:
         prefix = API_PREFIX.match(request.path_info)
         if prefix is None:
             return self.get_response(request)
@@ -52,10 +56,10 @@ class FaultInjectionMiddleware:
         if rule.latency_ms:
             time.sleep(rule.latency_ms / 1000)
         if rule.status:
-            response = ApiError(rule.status).response()
+            error = ApiError(rule.status).response()
             if rule.retry_after is not None:
-                response["Retry-After"] = str(rule.retry_after)
-            return response
+                error["Retry-After"] = str(rule.retry_after)
+            return error
         if rule.malformed:
             return HttpResponse(b'{"data": [{"id": 1, "calldate": "20', content_type="application/json")
         response = self.get_response(request)
@@ -64,7 +68,7 @@ class FaultInjectionMiddleware:
         return response
 
 
-def _matching_rule(method: str, api_path: str) -> FaultRule | None:
+def _matching_rule(method: str | None, api_path: str) -> FaultRule | None:
     for rule in FaultRule.objects.order_by("id"):
         if rule.method and rule.method.upper() != method:
             continue
@@ -86,10 +90,15 @@ def _consume(rule: FaultRule) -> bool:
     return bool(taken)
 
 
-def _truncated(response: HttpResponse, limit: int) -> StreamingHttpResponse:
+def _truncated(response: Response, limit: int) -> StreamingHttpResponse:
     """Send the first ``limit`` bytes, then drop the connection, as a failing upstream would."""
-    chunks = response.streaming_content if response.streaming else [response.content]
-    length = response.get("Content-Length") or (None if response.streaming else str(len(response.content)))
+    chunks: Iterable[bytes]
+    if isinstance(response, StreamingHttpResponse):
+        chunks = response  # iterating it reads streaming_content (the emulator's bodies are sync)
+        length = response.get("Content-Length")
+    else:
+        chunks = [response.content]
+        length = response.get("Content-Length") or str(len(response.content))
 
     def cut() -> Iterator[bytes]:
         sent = 0

@@ -6,7 +6,9 @@
 - Where the order is on plain, never-null columns, a served page leaves bookmarks: the sort values
   of its first row, and of its last. The next page (a client walking pages) or the same page again
   then starts there with a keyset condition instead of skipping OFFSET entries.
-- ``total`` is counted once per filter.
+- ``total`` is counted once per filter; a CDR date window's first count is summed from per-day
+  counts (daycounts.py) instead of read from every matching index entry, and a deep page of a
+  window sorted by id or date, without a bookmark, starts at its id block or day (daycounts.py).
 Counts and bookmarks are kept only while the table's change counter (models.TableGeneration,
 bumped by triggers on every insert, update and delete) stays the same, so they are never stale.
 """
@@ -14,15 +16,18 @@ bumped by triggers on every insert, update and delete) stays the same, so they a
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 
+from voiphistory.emulator.daycounts import page_start, window_count
 from voiphistory.emulator.models import TableGeneration
 from voiphistory.emulator.query import CollectionQuery
 
 _KEPT = 1024  # counts and bookmarks each; a full store starts afresh
+_DEEP = 5000  # an offset from which a page of a window without a bookmark starts at its id block or day
 _counts: dict[tuple, int] = {}
 _bookmarks: dict[tuple, tuple[tuple, bool]] = {}  # → (sort values, the row itself included)
 _lock = threading.Lock()
@@ -53,15 +58,21 @@ def _state(matching: QuerySet) -> tuple | None:
     return (matching.model._meta.db_table, changes, sql, tuple(params))
 
 
-def count(matching: QuerySet) -> int:
+def count(matching: QuerySet, *, quick: Callable[[], int | None] | None = None) -> int:
     """``matching.count()``, kept while the table's rows stand still: counting a few hundred
-    thousand matches takes longer than reading a page, and a walk asks it on every page."""
+    thousand matches takes longer than reading a page, and a walk asks it on every page.
+    ``quick``: the same number from summaries (daycounts.py), or None where they cannot tell."""
+
+    def counted() -> int:
+        total = quick() if quick is not None else None
+        return matching.count() if total is None else total
+
     state = _state(matching)
     if state is None:
-        return matching.count()
+        return counted()
     total = _counts.get(state)
     if total is None:
-        total = matching.count()
+        total = counted()
         _keep(_counts, state, total)
     return total
 
@@ -75,6 +86,10 @@ class Page:
     ids: QuerySet
     keys: tuple[str, ...] | None  # the plain sort columns, "id" last; None: no keyset for this order
     state: tuple | None
+
+    def total(self, matching: QuerySet) -> int:
+        """How many rows ``matching`` (apply's first answer) holds: ``count`` with the day counts."""
+        return count(matching, quick=lambda: window_count(self.queryset, self.query.terms))
 
     def rows(self, attrs: list[str]) -> list[dict]:
         page = self.queryset.model.objects.filter(pk__in=self.ids).order_by(*self.query.order_by)
@@ -105,6 +120,9 @@ def apply(query: CollectionQuery, queryset: QuerySet) -> tuple[QuerySet, Page]:
         descending = str(query.order_by[0]).startswith("-")
         ids = ordered.filter(_from(keys, values, descending=descending, included=included)).values("pk")
         ids = ids[: query.limit]
+    elif keys and query.offset >= _DEEP and (start := page_start(queryset, matching, query)) is not None:
+        rows, skip = start  # a deep page of a date window by id or date: from its block or day on
+        ids = rows.order_by(*query.order_by).values("pk")[skip : skip + query.limit]
     else:
         ids = ordered.values("pk")[query.offset : query.offset + query.limit]
     return matching, Page(query=query, queryset=queryset, ids=ids, keys=keys, state=state)

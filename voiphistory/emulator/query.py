@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db.models import BooleanField, F, Func, Q
@@ -30,11 +31,21 @@ _RANGES = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": 
 
 
 @dataclass(frozen=True)
+class Term:
+    """One condition of ``filter``: ``attr__lookup=value`` (lookup: exact, in, isnull, icontains, gt …)."""
+
+    attr: str
+    lookup: str
+    value: object
+
+
+@dataclass(frozen=True)
 class CollectionQuery:
     filters: Q
     order_by: tuple[str | OrderBy, ...]
     page: int
     limit: int
+    terms: tuple[Term, ...] = ()  # ``filters`` one condition at a time (paging.py counts from them)
 
     @property
     def offset(self) -> int:
@@ -43,8 +54,11 @@ class CollectionQuery:
 
 def parse_collection_query(params, resource: Resource) -> CollectionQuery:
     order_by = parse_sort(params.get("sort"), params.get("dir"), resource)
+    terms = parse_terms(params.get("filter"), resource)
+    by_id = order_by[0] in ("id", "-id")
     return CollectionQuery(
-        filters=parse_filters(params.get("filter"), resource, by_id=order_by[0] in ("id", "-id")),
+        filters=_combined(terms, resource, by_id=by_id),
+        terms=terms,
         order_by=order_by,
         page=_positive_int(params.get("page"), default=1, name="page"),
         limit=min(
@@ -58,8 +72,12 @@ def parse_filters(raw: str | None, resource: Resource, *, by_id: bool = False) -
     """The ANDed conditions of ``filter``. ``by_id``: the page is sorted by id, so a date range is
     marked as matching most rows, and SQLite walks the (customer, id, date) index in id order instead
     of sorting every row of the range (``likelihood``, https://sqlite.org/lang_corefunc.html)."""
+    return _combined(parse_terms(raw, resource), resource, by_id=by_id)
+
+
+def parse_terms(raw: str | None, resource: Resource) -> tuple[Term, ...]:
     if raw is None or raw.strip() == "":
-        return Q()
+        return ()
     try:
         items = json.loads(raw)
     except ValueError:
@@ -68,13 +86,23 @@ def parse_filters(raw: str | None, resource: Resource, *, by_id: bool = False) -
         items = [items]
     if not isinstance(items, list):
         raise ApiError(400, _FILTRATION_ERROR)
+    return tuple(_filter_term(item, resource) for item in items)
+
+
+def _combined(terms: tuple[Term, ...], resource: Resource, *, by_id: bool) -> Q:
     combined = Q()
-    for item in items:
-        combined &= _filter_condition(item, resource, by_id=by_id)
+    for term in terms:
+        if by_id and term.attr == resource.fields.get(resource.date_field) and term.lookup in _RANGES:
+            likely = _RANGES[term.lookup](F(term.attr), term.value)
+            combined &= Q(
+                Func(likely, template="likelihood(%(expressions)s, 0.9)", output_field=BooleanField())
+            )
+        else:
+            combined &= Q(**{f"{term.attr}__{term.lookup}": term.value})
     return combined
 
 
-def _filter_condition(item: object, resource: Resource, *, by_id: bool) -> Q:
+def _filter_term(item: object, resource: Resource) -> Term:
     if not isinstance(item, dict):
         raise ApiError(400, _FILTRATION_ERROR)
     prop, operator, value = item.get("property"), item.get("operator", "eq"), item.get("value")
@@ -84,20 +112,16 @@ def _filter_condition(item: object, resource: Resource, *, by_id: bool) -> Q:
     if value is None:
         if operator != "eq":
             raise ApiError(400, _FILTRATION_ERROR, field=prop)
-        return Q(**{f"{attr}__isnull": True})
+        return Term(attr, "isnull", True)
     if isinstance(value, (dict, list)):
         raise ApiError(400, _FILTRATION_ERROR, field=prop)
     codes = dialects.active().coded(resource.name, prop)
     if codes is not None:  # given in the dialect's coding; stored canonically
-        return Q(**{f"{attr}__in": codes.stored(operator, value, prop)})
+        return Term(attr, "in", codes.stored(operator, value, prop))
     if operator == "like":
         # Clients send either a bare fragment or an SQL pattern; both mean "contains".
-        return Q(**{f"{attr}__icontains": str(value).strip("%")})
-    typed = _typed_value(resource, prop, value)
-    if by_id and prop == resource.date_field and operator in _RANGES:
-        likely = _RANGES[operator](F(attr), typed)
-        return Q(Func(likely, template="likelihood(%(expressions)s, 0.9)", output_field=BooleanField()))
-    return Q(**{f"{attr}__{_LOOKUPS[operator]}": typed})
+        return Term(attr, "icontains", str(value).strip("%"))
+    return Term(attr, _LOOKUPS[operator], _typed_value(resource, prop, value))
 
 
 def _typed_value(resource: Resource, prop: str, value: object) -> object:
@@ -106,7 +130,7 @@ def _typed_value(resource: Resource, prop: str, value: object) -> object:
         if isinstance(value, bool):
             raise ApiError(400, _FILTRATION_ERROR, field=prop)
         try:
-            return int(value)
+            return int(cast("str | int | float", value))  # anything else: TypeError
         except (TypeError, ValueError):
             raise ApiError(400, _FILTRATION_ERROR, field=prop) from None
     if kind == "BooleanField":

@@ -37,7 +37,7 @@ class Resource:
         object.__setattr__(self, "fields", names)
 
     def queryset(self, customer_id: int) -> models.QuerySet:
-        return self.model.objects.filter(customer_id=customer_id, **self.scope)
+        return self.model._default_manager.filter(customer_id=customer_id, **self.scope)
 
     def field_type(self, api_name: str) -> str:
         return self.model._meta.get_field(self.fields[api_name]).get_internal_type()

@@ -338,12 +338,13 @@ def parse_ngrep(text: str) -> list[SipMessage]:
     lines = text.split("\n")
     if lines.pop() != "":
         raise ValueError("a trace ends with a newline")
-    starts = [i for i, line in enumerate(lines) if _NGREP_HEADER_RE.fullmatch(line)]
+    headers = {i: header for i, line in enumerate(lines) if (header := _NGREP_HEADER_RE.fullmatch(line))}
+    starts = list(headers)
     if lines and (not starts or starts[0] != 0):
         raise ValueError(f"line 1: expected 'U TIME SRC:PORT -> DST:PORT', got {lines[0]!r}")
     messages = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        head, body = _NGREP_HEADER_RE.fullmatch(lines[start]), lines[start + 1 : end]
+        head, body = headers[start], lines[start + 1 : end]
         if not body or body.pop() != "":
             raise ValueError(f"line {start + 1}: block does not end with an empty line")
         messages.append(

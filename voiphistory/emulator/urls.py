@@ -22,9 +22,13 @@ ID = r"(?P<id>[^/.]+)"
 IDS = r"(?P<ids>[^/.]+)"
 
 
+# The routes the History reference documents → the methods it documents for each (``ref``).
+REFERENCE_METHODS: dict[URLPattern, frozenset[str]] = {}
+
+
 def ref(pattern: URLPattern, *methods: str) -> URLPattern:
     """Mark a route the History reference documents, with the methods it documents for it."""
-    pattern.reference_methods = frozenset(methods)
+    REFERENCE_METHODS[pattern] = frozenset(methods)
     return pattern
 
 
@@ -81,10 +85,10 @@ def reference_only(patterns: list[URLPattern]) -> list[URLPattern]:
     """The reference profile: only the marked routes, each answering only its documented methods."""
     return [
         URLPattern(
-            p.pattern, dialects.reference_methods(p.callback, p.reference_methods), p.default_args, p.name
+            p.pattern, dialects.reference_methods(p.callback, REFERENCE_METHODS[p]), p.default_args, p.name
         )
         for p in patterns
-        if hasattr(p, "reference_methods")
+        if p in REFERENCE_METHODS
     ]
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import check_password
 from django.http import HttpRequest, HttpResponse
 
 from voiphistory.emulator import clock
-from voiphistory.emulator.auth import api_endpoint, issue_token
+from voiphistory.emulator.auth import ApiRequest, api_endpoint, issue_token
 from voiphistory.emulator.errors import ApiError, json_response, no_content
 from voiphistory.emulator.models import Token, TwoFactorChallenge, User
 from voiphistory.emulator.query import parse_filters
@@ -65,18 +65,18 @@ def login_2fa(request: HttpRequest) -> HttpResponse:
 
 
 @api_endpoint("POST", writes_need_admin=False)
-def logout(request: HttpRequest) -> HttpResponse:
+def logout(request: ApiRequest) -> HttpResponse:
     request.api_token.delete()
     return json_response({"message": "Logout success"})
 
 
 @api_endpoint("GET")
-def ping(request: HttpRequest) -> HttpResponse:
+def ping(request: ApiRequest) -> HttpResponse:
     return json_response({"data": {"response": "Pong"}})
 
 
 @api_endpoint("GET")
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: ApiRequest) -> HttpResponse:
     user = request.api_user
     return json_response(
         {
@@ -103,7 +103,7 @@ def _token_api(token: Token) -> dict:
 
 
 @api_endpoint("GET", "POST", writes_need_admin=False)
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: ApiRequest) -> HttpResponse:
     if request.method == "GET":
         tokens = Token.objects.filter(user=request.api_user).exclude(name="")
         tokens = tokens.filter(parse_filters(request.GET.get("filter"), _TOKEN_RESOURCE)).order_by(
@@ -122,14 +122,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         errors.append({"field": "name", "message": "This value is already used."})
     if isinstance(expiry, bool) or not isinstance(expiry, int) or expiry < 1:
         errors.append({"field": "expiry", "message": "This value should be a positive integer."})
-    if errors:
+    if errors or not isinstance(name, str):  # (a name that is not a string is among the errors)
         raise ApiError(400, "Validation error", errors=errors)
     token = issue_token(request.api_user, name=name, idle_seconds=expiry)
     return json_response({"data": _token_api(token)}, status=201)
 
 
 @api_endpoint("DELETE", writes_need_admin=False)
-def api_token(request: HttpRequest, token: str) -> HttpResponse:
+def api_token(request: ApiRequest, token: str) -> HttpResponse:
     deleted, _ = Token.objects.filter(user=request.api_user, token=token).exclude(name="").delete()
     if not deleted:
         raise ApiError(404)

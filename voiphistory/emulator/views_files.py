@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from voiphistory.emulator import dialects, resources as r
 from voiphistory.emulator.audio import CONTENT_TYPE as MP3_CONTENT_TYPE, mp3_chunks, mp3_size
-from voiphistory.emulator.auth import api_endpoint
+from voiphistory.emulator.auth import ApiRequest, api_endpoint
 from voiphistory.emulator.sip import PCAP_CONTENT_TYPE, TRACE_CONTENT_TYPE, SipCall, pcap_bytes, sip_dialog
 from voiphistory.emulator.views_resources import fetch_one
 
@@ -29,13 +29,13 @@ def _mp3_response(duration: int, seed: int) -> StreamingHttpResponse:
 
 
 @api_endpoint("GET")
-def monitor_mp3(request: HttpRequest, id: str) -> HttpResponse:
+def monitor_mp3(request: ApiRequest, id: str) -> StreamingHttpResponse:
     monitor = fetch_one(request, r.MONITORS, id)
     return _mp3_response(monitor["duration"], seed=monitor["id"])
 
 
 @api_endpoint("GET")
-def voicemessage_mp3(request: HttpRequest, id: str) -> HttpResponse:
+def voicemessage_mp3(request: ApiRequest, id: str) -> StreamingHttpResponse:
     message = fetch_one(request, r.VOICEMESSAGES, id)
     return _mp3_response(message["duration"], seed=message["id"])
 
@@ -103,20 +103,20 @@ def _pcap(body: bytes) -> HttpResponse:
 
 
 @api_endpoint("GET")
-def cdr_trace(request: HttpRequest, id: str) -> HttpResponse:
+def cdr_trace(request: ApiRequest, id: str) -> HttpResponse:
     return _text(dialects.active().trace(sip_dialog(_cdr_call(fetch_one(request, r.CDRS, id)))))
 
 
 @api_endpoint("GET")
-def cdr_pcap(request: HttpRequest, id: str) -> HttpResponse:
+def cdr_pcap(request: ApiRequest, id: str) -> HttpResponse:
     return _pcap(pcap_bytes(sip_dialog(_cdr_call(fetch_one(request, r.CDRS, id)))))
 
 
 @api_endpoint("GET")
-def msdr_trace(request: HttpRequest, id: str) -> HttpResponse:
+def msdr_trace(request: ApiRequest, id: str) -> HttpResponse:
     return _text(dialects.active().trace(sip_dialog(_msdr_call(fetch_one(request, r.MSDRS, id)))))
 
 
 @api_endpoint("GET")
-def msdr_pcap(request: HttpRequest, id: str) -> HttpResponse:
+def msdr_pcap(request: ApiRequest, id: str) -> HttpResponse:
     return _pcap(pcap_bytes(sip_dialog(_msdr_call(fetch_one(request, r.MSDRS, id)))))

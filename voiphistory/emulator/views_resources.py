@@ -6,13 +6,13 @@ import re
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from voiphistory.emulator import clock, dialects, resources as r
-from voiphistory.emulator.auth import api_endpoint
+from voiphistory.emulator.auth import ApiRequest, api_endpoint
 from voiphistory.emulator.errors import ApiError, json_response, no_content
 from voiphistory.emulator.models import Monitor, Note, VoiceMessage
-from voiphistory.emulator.paging import apply, count
+from voiphistory.emulator.paging import apply
 from voiphistory.emulator.query import parse_collection_query
 from voiphistory.emulator.resources import Resource
 from voiphistory.emulator.views_account import json_body
@@ -23,18 +23,18 @@ _SENTIMENTS = {"negative": Monitor.NEGATIVE, "neutral": Monitor.NEUTRAL, "positi
 _MAX_TEXT = 65535
 
 
-def customer_of(request: HttpRequest) -> int:
+def customer_of(request: ApiRequest) -> int:
     return request.api_user.customer_id
 
 
-def list_response(request: HttpRequest, resource: Resource) -> HttpResponse:
+def list_response(request: ApiRequest, resource: Resource) -> HttpResponse:
     query = parse_collection_query(request.GET, resource)
     matching, page = apply(query, resource.queryset(customer_of(request)))
     rows = resource.serialise(page.rows(list(resource.fields.values())))
     if rows and len(rows) < query.limit or (not rows and query.offset == 0):
         total = query.offset + len(rows)  # the last page: no need to count
     else:
-        total = count(matching)
+        total = page.total(matching)
     return json_response({"data": rows, "total": total})
 
 
@@ -44,7 +44,7 @@ def parse_ids(raw: str) -> list[int]:
     return [int(part) for part in raw.split(",")]
 
 
-def fetch_one(request: HttpRequest, resource: Resource, raw_id: str) -> dict:
+def fetch_one(request: ApiRequest, resource: Resource, raw_id: str) -> dict:
     ids = parse_ids(raw_id)
     if len(ids) != 1:
         raise ApiError(404)
@@ -58,7 +58,7 @@ def one_response(data: dict) -> HttpResponse:
     return json_response({"data": data, "links": {}})
 
 
-def delete_by_ids(request: HttpRequest, resource: Resource, raw_ids: str) -> HttpResponse:
+def delete_by_ids(request: ApiRequest, resource: Resource, raw_ids: str) -> HttpResponse:
     ids = set(parse_ids(raw_ids))
     rows = resource.queryset(customer_of(request)).filter(pk__in=ids)
     with transaction.atomic():
@@ -68,7 +68,7 @@ def delete_by_ids(request: HttpRequest, resource: Resource, raw_ids: str) -> Htt
     return no_content()
 
 
-def delete_everything(request: HttpRequest, resource: Resource, *, asynchronous: bool) -> HttpResponse:
+def delete_everything(request: ApiRequest, resource: Resource, *, asynchronous: bool) -> HttpResponse:
     """Whole-collection delete. Monitors and voicemessages answer 202 and finish a moment later."""
     rows = resource.queryset(customer_of(request))
     if not asynchronous:
@@ -77,7 +77,7 @@ def delete_everything(request: HttpRequest, resource: Resource, *, asynchronous:
     ids = list(rows.values_list("pk", flat=True))
 
     def finish() -> None:
-        resource.model.objects.filter(pk__in=ids).delete()
+        resource.model._default_manager.filter(pk__in=ids).delete()
 
     clock.after(settings.EMULATOR_ASYNC_DELETE_SECONDS, finish, name=f"delete-all-{resource.name}")
     return no_content(202)
@@ -87,7 +87,7 @@ def delete_everything(request: HttpRequest, resource: Resource, *, asynchronous:
 
 
 @api_endpoint("GET", "PATCH", "DELETE")
-def cdrs(request: HttpRequest) -> HttpResponse:
+def cdrs(request: ApiRequest) -> HttpResponse:
     if request.method == "PATCH":
         return bulk_patch(request, r.CDRS, _cdr_changes)
     if request.method == "DELETE":
@@ -96,7 +96,7 @@ def cdrs(request: HttpRequest) -> HttpResponse:
 
 
 @api_endpoint("GET", "PATCH", "DELETE")
-def voicemessages(request: HttpRequest) -> HttpResponse:
+def voicemessages(request: ApiRequest) -> HttpResponse:
     if request.method == "PATCH":
         return bulk_patch(request, r.VOICEMESSAGES, _voicemessage_changes)
     if request.method == "DELETE":
@@ -105,31 +105,31 @@ def voicemessages(request: HttpRequest) -> HttpResponse:
 
 
 @api_endpoint("GET", "DELETE")
-def monitors(request: HttpRequest) -> HttpResponse:
+def monitors(request: ApiRequest) -> HttpResponse:
     if request.method == "DELETE":
         return delete_everything(request, r.MONITORS, asynchronous=True)
     return list_response(request, r.MONITORS)
 
 
 @api_endpoint("GET", "DELETE")
-def chatmsgs(request: HttpRequest) -> HttpResponse:
+def chatmsgs(request: ApiRequest) -> HttpResponse:
     if request.method == "DELETE":
         return delete_everything(request, r.CHATMSGS, asynchronous=False)
     return list_response(request, r.CHATMSGS)
 
 
 @api_endpoint("DELETE")
-def statements(request: HttpRequest) -> HttpResponse:
+def statements(request: ApiRequest) -> HttpResponse:
     return delete_everything(request, r.STATEMENTS, asynchronous=False)
 
 
 @api_endpoint("GET")
-def collection(request: HttpRequest, resource: Resource) -> HttpResponse:
+def collection(request: ApiRequest, resource: Resource) -> HttpResponse:
     return list_response(request, resource)
 
 
 @api_endpoint("GET")
-def dictionaries(request: HttpRequest, name: str) -> HttpResponse:
+def dictionaries(request: ApiRequest, name: str) -> HttpResponse:
     write = dialects.active().dictionary
     return json_response({"data": {field: write(pairs) for field, pairs in r.DICTIONARIES[name].items()}})
 
@@ -138,19 +138,19 @@ def dictionaries(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @api_endpoint("GET", "DELETE")
-def item(request: HttpRequest, resource: Resource, ids: str) -> HttpResponse:
+def item(request: ApiRequest, resource: Resource, ids: str) -> HttpResponse:
     if request.method == "DELETE":
         return delete_by_ids(request, resource, ids)
     return one_response(fetch_one(request, resource, ids))
 
 
 @api_endpoint("GET")
-def read_only_item(request: HttpRequest, resource: Resource, ids: str) -> HttpResponse:
+def read_only_item(request: ApiRequest, resource: Resource, ids: str) -> HttpResponse:
     return one_response(fetch_one(request, resource, ids))
 
 
 @api_endpoint("GET", "PATCH", "DELETE")
-def monitor(request: HttpRequest, ids: str) -> HttpResponse:
+def monitor(request: ApiRequest, ids: str) -> HttpResponse:
     if request.method == "DELETE":
         return delete_by_ids(request, r.MONITORS, ids)
     if request.method == "PATCH":
@@ -162,7 +162,7 @@ def monitor(request: HttpRequest, ids: str) -> HttpResponse:
 
 
 @api_endpoint("GET")
-def cdr_notes(request: HttpRequest, id: str) -> HttpResponse:
+def cdr_notes(request: ApiRequest, id: str) -> HttpResponse:
     cdr = fetch_one(request, r.CDRS, id)
     stored = Note.objects.filter(cdr_id=cdr["id"]).order_by("created_at", "id")
     write = dialects.active().note
@@ -173,7 +173,7 @@ def cdr_notes(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @api_endpoint("GET")
-def user_cdrs_csv(request: HttpRequest, id: str) -> HttpResponse:
+def user_cdrs_csv(request: ApiRequest, id: str) -> HttpResponse:
     """VoIPstudio prepares this export itself and delivers it out of band; it answers the user."""
     user = fetch_one(request, r.USERS, id)
     return one_response(user)
@@ -182,7 +182,7 @@ def user_cdrs_csv(request: HttpRequest, id: str) -> HttpResponse:
 # --- Writes --------------------------------------------------------------------------------------
 
 
-def bulk_patch(request: HttpRequest, resource: Resource, changes_of) -> HttpResponse:
+def bulk_patch(request: ApiRequest, resource: Resource, changes_of) -> HttpResponse:
     """[BULK] PATCH: a JSON array of ``{"id", …}``; every item is validated before anything changes."""
     body = json_body(request)
     if not isinstance(body, list) or not body:
@@ -207,7 +207,7 @@ def bulk_patch(request: HttpRequest, resource: Resource, changes_of) -> HttpResp
         if rows.count() != len(planned):
             raise ApiError(404)
         for pk, changes in planned.items():
-            resource.model.objects.filter(pk=pk).update(**changes)
+            resource.model._default_manager.filter(pk=pk).update(**changes)
     updated = resource.queryset(customer_of(request)).filter(pk__in=planned).order_by("id")
     return json_response({"data": resource.serialise(list(updated.values(*resource.fields.values())))})
 

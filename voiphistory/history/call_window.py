@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
+from voiphistory.history import window_cache
 from voiphistory.history.calls import Call, group_calls, has_parent, sort_calls
 from voiphistory.voipstudio import Cdr, Filter, InvalidRequest, Page, budget
 from voiphistory.voipstudio.resources import Collection
@@ -47,12 +48,17 @@ class TooManyLegs(Exception):
         self.legs = legs
 
 
-def _legs_between(
-    collection: Collection, start: datetime | None, end: datetime | None, max_legs: int | None
-) -> list[Cdr]:
+def _window_filters(start: datetime | None, end: datetime | None) -> list[Filter]:
     filters = [Filter("calldate", "gte", start)] if start else []
     if end:
         filters.append(Filter("calldate", "lt", end))
+    return filters
+
+
+def _legs_between(
+    collection: Collection, start: datetime | None, end: datetime | None, max_legs: int | None
+) -> list[Cdr]:
+    filters = _window_filters(start, end)
 
     def fetch(number: int) -> Page[Cdr]:
         return collection.page(page=number, limit=PAGE_SIZE, filters=filters, sort="id", direction="ASC")
@@ -97,7 +103,7 @@ def calls_between(
     now = timezone.now()
     fetched_until = end if end and end < now else None  # a window reaching now has every leg there is
     for _ in range(MAX_EXTENSIONS):
-        if fetched_until is None:
+        if fetched_until is None or end is None:  # end is set whenever fetched_until is
             break
         inside = [c for c in group_calls(legs) if c.calldate < end]
         horizon = min(max((c.ended_at for c in inside), default=fetched_until) + SLACK, now + SLACK)
@@ -120,25 +126,50 @@ def max_legs() -> int:
     return settings.CALLS_MAX_LEGS
 
 
-def matching_calls(collection: Collection, query: TableQuery, *, limited: bool = True) -> list[Call]:
+def window_fingerprint(
+    collection: Collection, start: datetime | None, end: datetime | None
+) -> window_cache.Fingerprint:
+    """The window's leg count and newest leg id: one ``limit=1`` read. Any leg added or deleted in
+    the window changes it (ids only grow)."""
+    newest = collection.page(limit=1, filters=_window_filters(start, end), sort="id", direction="DESC")
+    return newest.total, newest.items[0].id if newest.items else None
+
+
+def matching_calls(
+    collection: Collection, query: TableQuery, *, limited: bool = True, customer_id: int | None = None
+) -> list[Call]:
     """Every call a Calls table's query matches, in the table's order. ``TooManyLegs`` when the
     window is too big to group and ``limited`` (the table then says so and shows legs; background
-    jobs are not limited)."""
+    jobs are not limited). With ``customer_id`` (the tables) the grouped window is kept a short
+    while and checked on every request (history.window_cache); without it, read afresh (jobs)."""
     start, end = query.time_window()
     criteria = query.call_criteria()
-    walked = calls_between(collection, start=start, end=end, max_legs=max_legs() if limited else None)
-    calls = [c for c in walked if criteria.matches(c)]
     column = next(c for c in query.section.columns if c.field == query.sort_field)
-    return sort_calls(
-        calls,
-        column.value_attr if column.field != "calldate" else "calldate",
-        descending=query.direction == "DESC",
+    attr = column.value_attr if column.field != "calldate" else "calldate"
+    descending = query.direction == "DESC"
+
+    def matching(walked: list[Call]) -> list[Call]:
+        return sort_calls([c for c in walked if criteria.matches(c)], attr, descending=descending)
+
+    limit = max_legs() if limited else None
+    if customer_id is None:
+        return matching(calls_between(collection, start=start, end=end, max_legs=limit))
+    fingerprint = window_fingerprint(collection, start, end)
+    if limit is not None and fingerprint[0] > limit:  # known from the count: no leg is read
+        raise TooManyLegs(fingerprint[0])
+    kept = window_cache.window(
+        customer_id=customer_id,
+        start=start,
+        end=end,
+        fingerprint=fingerprint,
+        read=lambda: calls_between(collection, start=start, end=end, max_legs=limit),
     )
+    return kept.ordered((criteria, attr, descending), matching)
 
 
-def call_page(collection: Collection, query: TableQuery) -> Page[Call]:
+def call_page(collection: Collection, query: TableQuery, *, customer_id: int | None = None) -> Page[Call]:
     """One page of calls, and their exact total."""
-    calls = matching_calls(collection, query)
+    calls = matching_calls(collection, query, customer_id=customer_id)
     first = (query.page_number - 1) * query.page_size
     return Page(
         items=calls[first : first + query.page_size],

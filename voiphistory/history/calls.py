@@ -130,8 +130,7 @@ class Call:
                 continue
             carried_on = any(
                 child.disposition in CONNECTED and (leg.user_id is None or child.user_id == leg.user_id)
-                for child in kids.get(leg.live_id, [])
-                if leg.live_id is not None
+                for child in (kids.get(leg.live_id, []) if leg.live_id is not None else [])
             )
             if not carried_on:
                 talked.append(leg)
@@ -197,7 +196,7 @@ class Call:
     def voicemail_leg(self) -> Cdr | None:
         found = [leg for leg in self.legs if leg.disposition == "VM"]
         with_user = [leg for leg in found if leg.user_id is not None]
-        return (with_user or found or [None])[-1]
+        return (with_user or found)[-1] if found else None
 
     @cached_property
     def user_ids(self) -> tuple[int, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from voiphistory.history.models import AI_FIELDS, RecordingEdit
@@ -60,7 +60,7 @@ def shown(name: str, value: object) -> str:
         return "(empty)"
     if isinstance(value, str) and value.startswith(RAW_PREFIX):
         return f"{value.removeprefix(RAW_PREFIX)} (as VoIPstudio sent it)"
-    if name == "sentiment":
+    if name == "sentiment" and isinstance(value, int):  # an ordinal (``sentiment_value``)
         return Sentiment(value).name.title()
     return str(value)
 
@@ -96,6 +96,7 @@ def field_diff(name: str, before: object, after: object) -> FieldChange:
     while end < min(len(old_words), len(new_words)) - start and old_words[-1 - end] == new_words[-1 - end]:
         end += 1
     old_middle, new_middle = old_words[start : len(old_words) - end], new_words[start : len(new_words) - end]
+    opcodes: Sequence[tuple[str, int, int, int, int]]
     if max(len(old_middle), len(new_middle)) > MAX_DIFF_WORDS:
         opcodes = [("replace", 0, len(old_middle), 0, len(new_middle))]  # shown as one replaced block
     else:

@@ -8,13 +8,15 @@ next to the field and nothing is sent upstream. The words of coded choices are t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 
-from voiphistory.history import dates, numbers
+from voiphistory.history import numbers
 from voiphistory.history.calls import CallCriteria
 from voiphistory.history.catalog import Section
 from voiphistory.history.labels import (
@@ -24,9 +26,11 @@ from voiphistory.history.labels import (
     folder_choices,
     sentiment_choices,
 )
+from voiphistory.history.user_names import UserNames
 from voiphistory.voipstudio import Filter
 from voiphistory.voipstudio.codes import code_key
 from voiphistory.voipstudio.filters import MAX_ID
+from voiphistory.web import dates
 
 PAGE_SIZES = (25, 50, 100)
 DATE_PRESETS = dates.PRESETS
@@ -46,7 +50,7 @@ class PhoneFragmentField(forms.CharField):
         return digits
 
 
-def _blank(choices: list[tuple[object, str]], label: str = "Any") -> list[tuple[object, str]]:
+def _blank(choices: Sequence[tuple[object, str]], label: str = "Any") -> list[tuple[object, str]]:
     return [("", label), *choices]
 
 
@@ -108,7 +112,11 @@ class TableQuery(forms.Form):
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
     size = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=PAGE_SIZES[0], choices=[(n, str(n)) for n in PAGE_SIZES]
+        coerce=int,
+        required=False,
+        # django-stubs types empty_value as str | None; Django returns any value as it is.
+        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]
+        choices=[(n, str(n)) for n in PAGE_SIZES],
     )
 
     # An hour-precise part of the days (the overview's hour bars link to one hour): local times,
@@ -123,7 +131,7 @@ class TableQuery(forms.Form):
     ALWAYS = ("q", "sort", "page", "size", "cols")
     FILTER_FIELDS = {"date": ("preset", "start", "end", "from_time", "to_time")}
 
-    def __init__(self, section: Section, data, *, users: dict[int, str]) -> None:
+    def __init__(self, section: Section, data: Mapping[str, Any] | None, *, users: Mapping[int, str]) -> None:
         super().__init__(data)
         self.section = section
         keep = set(self.ALWAYS)
@@ -132,16 +140,20 @@ class TableQuery(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-        self.fields["cols"].choices = [(column.key, column.label) for column in section.columns]
+        self._choice_field("cols").choices = [(column.key, column.label) for column in section.columns]
         people = _blank(sorted(users.items(), key=lambda item: item[1]), "Anyone")
+        unlisted = isinstance(users, UserNames) and not users and bool(users.unavailable)
         for name in ("user", "operator"):
-            if name in self.fields and not users and getattr(users, "unavailable", ""):
+            if name in self.fields and unlisted:
                 # No user list from VoIPstudio (GET /users is optional): filter by the user's ID instead.
                 self.fields[name] = forms.IntegerField(
                     label=f"{self.fields[name].label} ID", min_value=1, max_value=MAX_ID, required=False
                 )
             elif name in self.fields:
-                self.fields[name].choices = people
+                self._choice_field(name).choices = people
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])  # declared as one above; ``fields`` says Field
 
     def clean_sort(self) -> str:
         value = self.cleaned_data.get("sort") or ""
@@ -161,8 +173,9 @@ class TableQuery(forms.Form):
             return numbers.number_digits(value) or value  # caller IDs hold the number as the API writes it
         return value
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "preset" in self.fields and not data.get("preset") and (data.get("start") or data.get("end")):
             data["preset"] = "custom"  # days typed with "Any time" still chosen mean those days
         for low, high, what in (
@@ -227,8 +240,8 @@ class TableQuery(forms.Form):
     def time_window(self) -> tuple[datetime | None, datetime | None]:
         """The [start, end) the date filters ask for, as aware datetimes (None: open)."""
         bounds = [f for f in self.api_filters() if f.property == self.section.date_field]
-        starts = [f.value for f in bounds if f.operator == "gte"]
-        ends = [f.value for f in bounds if f.operator == "lt"]
+        starts = [f.value for f in bounds if f.operator == "gte" and isinstance(f.value, datetime)]
+        ends = [f.value for f in bounds if f.operator == "lt" and isinstance(f.value, datetime)]
         return (max(starts) if starts else None), (min(ends) if ends else None)
 
     def call_criteria(self) -> CallCriteria:

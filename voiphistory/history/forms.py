@@ -5,6 +5,8 @@ additional information. What a table is asked (filters, sort, page) is ``history
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -14,11 +16,21 @@ from voiphistory.history.edits import LABELS, RAW_PREFIX, ai_values, comparable,
 from voiphistory.history.labels import folder_label, sentiment_label
 from voiphistory.history.models import AI_FIELDS
 from voiphistory.voipstudio import Sentiment
-from voiphistory.voipstudio.filters import MAX_ID
+from voiphistory.web.fields import PositiveIdsField
 
 
-def _blank(choices: list[tuple[object, str]], label: str) -> list[tuple[object, str]]:
+def _blank(choices: Sequence[tuple[object, str]], label: str) -> list[tuple[object, str]]:
     return [("", label), *choices]
+
+
+SENTIMENT_CHOICES = _blank([(s.value, sentiment_label(s)) for s in Sentiment], "Not analysed")
+
+
+class AnyValuesField(forms.MultipleChoiceField):
+    """Values offered by no choice list, taken as posted (the form reads them leniently)."""
+
+    def valid_value(self, value: object) -> bool:
+        return True
 
 
 class SpeakerTranscriptField(forms.CharField):
@@ -71,7 +83,7 @@ class RecordingEditForm(forms.Form):
         coerce=lambda v: v if v.startswith(RAW_PREFIX) else int(v),
         required=False,
         empty_value=None,
-        choices=_blank([(s.value, sentiment_label(s)) for s in Sentiment], "Not analysed"),
+        choices=SENTIMENT_CHOICES,
     )
     cx_score = forms.IntegerField(
         label="CX score",
@@ -111,10 +123,8 @@ class RecordingEditForm(forms.Form):
             start.get("sentiment"), str
         ):  # a code the client does not know: offered, so it can stay
             raw = start["sentiment"]
-            self.fields["sentiment"].choices = [
-                *self.fields["sentiment"].choices,
-                (raw, shown("sentiment", raw)),
-            ]
+            sentiment = cast(forms.ChoiceField, self.fields["sentiment"])  # declared a TypedChoiceField above
+            sentiment.choices = [*SENTIMENT_CHOICES, (raw, shown("sentiment", raw))]
         self.conflicts = list(self.was)
         self.theirs = start
         for name in self.conflicts:
@@ -155,8 +165,9 @@ class RecordingEditForm(forms.Form):
             raise forms.ValidationError("This form is out of date: open the recording again to edit it.")
         return values
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         opened = data.get("opened")
         if opened is not None:
             for name in self.conflicts:  # "keep theirs": the field is as it now is upstream, unchanged
@@ -188,18 +199,8 @@ class VoicemailSelectionForm(forms.Form):
     """The voicemail a supervisor ticked (or the one row acted on), and the folder each showed on
     the page (``opened``: "id:folder"), so moves that would change nothing are not sent."""
 
-    ids = forms.TypedMultipleChoiceField(
-        coerce=int, error_messages={"required": "Select at least one voicemail."}
-    )
-    opened = forms.MultipleChoiceField(required=False)
-
-    def __init__(self, data) -> None:
-        super().__init__(data)
-        # Any positive id may be posted; the client validates it again before any URL is built.
-        self.fields["ids"].valid_value = lambda value: (
-            str(value).isascii() and str(value).isdigit() and 0 < int(value) <= MAX_ID
-        )
-        self.fields["opened"].valid_value = lambda value: True  # read leniently in ``opened_folders``
+    ids = PositiveIdsField(coerce=int, error_messages={"required": "Select at least one voicemail."})
+    opened = AnyValuesField(required=False)  # read leniently in ``opened_folders``
 
     @property
     def opened_folders(self) -> dict[int, str]:
@@ -244,15 +245,11 @@ class CallsInfoForm(CallInfoForm):
     """The same for the calls ticked in the Calls table. Not empty: an empty field sent by mistake
     would wipe many calls at once (clearing is done one call at a time, on its page)."""
 
-    ids = forms.TypedMultipleChoiceField(coerce=int, error_messages={"required": "Select at least one call."})
+    ids = PositiveIdsField(coerce=int, error_messages={"required": "Select at least one call."})
 
     def __init__(self, data) -> None:
         super().__init__(data)
         self.fields["info"].required = True
         self.fields["info"].error_messages["required"] = (
             "Type the additional information to set on the selected calls."
-        )
-        # Any positive id may be posted; the client validates it again before any URL is built.
-        self.fields["ids"].valid_value = lambda value: (
-            str(value).isascii() and str(value).isdigit() and 0 < int(value) <= MAX_ID
         )

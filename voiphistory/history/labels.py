@@ -236,12 +236,15 @@ def code_label(kind: str, value: object) -> str:
         return folder_label(value)
     key = code_key(value)
     if kind == "chat_state":
-        known = chat_states().get(key) or CHAT_STATE_WORDS.get(str(value).strip().lower())
+        known = _label_of(chat_states(), key) or CHAT_STATE_WORDS.get(str(value).strip().lower())
     else:
-        known = _BUILT_IN.get(kind, {}).get(value)
-    return (
-        known or _dictionaries.get().get("state" if kind == "chat_state" else kind, {}).get(key) or str(value)
-    )
+        known = _BUILT_IN.get(kind, {}).get(value) if isinstance(value, str) else None
+    dictionary = _dictionaries.get().get("state" if kind == "chat_state" else kind, {})
+    return known or _label_of(dictionary, key) or str(value)
+
+
+def _label_of(labels: Mapping[Code, str], key: Code | None) -> str | None:
+    return labels.get(key) if key is not None else None
 
 
 @contextmanager
@@ -288,7 +291,7 @@ def party_id_label(value: str) -> str:
     """``contact:13913`` as "Contact 13913", ``IVR324`` as "IVR 324"; other values as they are."""
     match = _PARTY_ID.match(value or "")
     kind = _PARTY_KINDS.get(match["kind"].lower()) if match else None
-    return f"{kind} {match['number']}" if kind else value
+    return f"{kind} {match['number']}" if match and kind else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,7 +270,6 @@ def _build(messages: list[tuple[datetime, str, str, str]]) -> Ladder:
         address: Participant(index, address, *names.get(address, ("", "")))
         for index, address in enumerate(order)
     }
-    first = messages[0][0] if messages else None
     arrows = []
     for index, (at, source, target, text) in enumerate(messages, start=1):
         start_line = text.split("\n", 1)[0].strip()
@@ -279,7 +278,7 @@ def _build(messages: list[tuple[datetime, str, str, str]]) -> Ladder:
             Arrow(
                 index,
                 at,
-                at - first,
+                at - messages[0][0],  # after the first message
                 participants[source],
                 participants[target],
                 label,

@@ -15,6 +15,7 @@ def party_parts(item: object, column: Column, users: Mapping[int, str] | None) -
     value = getattr(item, column.value_attr, None)
     number = getattr(item, column.sub, None) if column.sub else value
     name = caller_name(value) if value and value != number else ""
-    if not name and column.user_attr and users:
-        name = users.get(getattr(item, column.user_attr, None)) or ""
+    user_id = getattr(item, column.user_attr, None) if column.user_attr else None
+    if not name and user_id is not None and users:
+        name = users.get(user_id) or ""
     return party_id_label(str(name)), str(number or ("" if name else value or ""))

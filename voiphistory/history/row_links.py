@@ -22,7 +22,7 @@ def _pattern(name: str, fixed: tuple[object, ...]) -> tuple[str, str]:
     return head, tail
 
 
-def id_url(name: str, *args: object) -> str:
+def id_url(name: str, *args: int | str) -> str:
     """The URL ``name`` of one item: ``args`` are the URL's arguments, the item's id last."""
     *fixed, id = args
     head, tail = _pattern(name, tuple(fixed))

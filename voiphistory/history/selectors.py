@@ -6,8 +6,10 @@ Views call one selector and render; selectors know the catalog and the client, n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from voiphistory.history import call_window, calls, optional
 from voiphistory.history.capabilities import customer_scope
@@ -56,12 +58,15 @@ def code_dictionaries(*, client: VoipstudioClient, customer_id: int) -> Mapping[
         return {}
 
 
-def table_page(*, client: VoipstudioClient, section: Section, query: TableQuery) -> Page:
+def table_page(
+    *, client: VoipstudioClient, section: Section, query: TableQuery, customer_id: int | None = None
+) -> Page:
     """One page of a section's table, exactly as the query asks: of calls (not legs) for the Calls
-    tables unless it asks for every leg (``call_window.TooManyLegs`` when there are too many)."""
+    tables unless it asks for every leg (``call_window.TooManyLegs`` when there are too many). With
+    ``customer_id`` a grouped window is kept briefly for the next page or sort (history.window_cache)."""
     collection = getattr(client, section.collection)
     if query.shows_calls:
-        return call_window.call_page(collection, query)
+        return call_window.call_page(collection, query, customer_id=customer_id)
     return legs_page(client=client, section=section, query=query)
 
 
@@ -102,7 +107,7 @@ class CallDetail:
     legs: list[CallLeg]
     recordings: list[Monitor]
     voicemail: list[VoiceMessage]
-    users: dict[int, str] = field(default_factory=dict)
+    users: UserNames = field(default_factory=UserNames)
     code_dictionaries: Mapping[str, Mapping[Code, str]] = field(default_factory=dict)  # read with the rest
 
 
@@ -131,14 +136,15 @@ def call_detail(*, client: VoipstudioClient, id: int, customer_id: int) -> CallD
                 reads.submit(_recordings_of_leg, client, live_id) for live_id in _talking_live_ids(legs)
             ]
         notes = budget.settle([own_notes, *first_leg_notes])
-        found = budget.settle([*recordings, *voicemail])
-        names, labels_of_codes = budget.settle([users, dictionaries])
+        parts: list[Future[Any]] = [*recordings, *voicemail]
+        budget.settle(parts)
+        names, labels_of_codes = budget.settle((users, dictionaries))
     return CallDetail(
         cdr=cdr,
         notes=_sorted_notes(note for leg_notes in notes for note in leg_notes),
         legs=call_leg_tree(legs, current_id=cdr.id),
-        recordings=[monitor for page in found[: len(recordings)] for monitor in page],
-        voicemail=[message for page in found[len(recordings) :] for message in page],
+        recordings=[monitor for read in recordings for monitor in read.result()],
+        voicemail=[message for read in voicemail for message in read.result()],
         users=names.learn(legs),
         code_dictionaries=labels_of_codes,
     )
@@ -292,7 +298,7 @@ def chat_detail(*, client: VoipstudioClient, id: int, customer_id: int) -> ChatD
         conversation = reads.submit(_chat_messages, client, id, customer_id)
         users = reads.submit(user_names, client=client, customer_id=customer_id)
         chat = client.chats.get(id)
-        (messages, unavailable, error), names = budget.settle([conversation, users])
+        (messages, unavailable, error), names = budget.settle((conversation, users))
     operator_name = ""
     if chat.operator_id is not None:
         operator_name = (

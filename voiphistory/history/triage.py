@@ -80,8 +80,8 @@ class Triage:
         """Nothing left in doubt or undone: the message is a success, not a warning."""
         return not (self.not_moved or self.unknown)
 
-    def audit_detail(self) -> dict:
-        detail = {"folder": self.target, "reason": self.reason}
+    def audit_detail(self) -> dict[str, object]:
+        detail: dict[str, object] = {"folder": self.target, "reason": self.reason}
         if self.skipped:
             detail["skipped"] = self.skipped
         return {**detail, **(self.settled.audit_detail() if self.settled else {})}

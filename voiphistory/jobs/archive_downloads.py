@@ -7,7 +7,7 @@ span of ids, ``listed_facts``). Only one the pages did not hold (deleted since, 
 asked for alone, and its 404 says "already deleted" as before. The MP3s are downloaded
 ``parallel`` at a time on the job's one pooled session, each into a spooled temporary file (in
 memory up to ``SPOOL_BYTES``, on disk beyond, in the export directory: 0600, as every job file);
-at most ``2 × parallel`` are held at once, so memory stays flat however long the archive is.
+at most ``AHEAD × parallel`` are held at once, so memory stays flat however long the archive is.
 """
 
 from __future__ import annotations
@@ -32,10 +32,13 @@ from voiphistory.voipstudio import (
     Unauthorized,
     VoipstudioError,
 )
-from voiphistory.voipstudio.resources import MonitorCollection
+from voiphistory.voipstudio.record_collections import MonitorCollection
 from voiphistory.web.messages import upstream_message
 
 SPOOL_BYTES = 4 * 2**20
+#: Downloads asked for ahead of the one the archive waits for, per download at a time: a slow one
+#: does not leave the others idle (the files are taken in order) while the rest keep coming.
+AHEAD = 4
 INCLUDED = "included"
 
 
@@ -136,7 +139,7 @@ def downloads(
                 return
 
         try:
-            for _ in range(2 * parallel):
+            for _ in range(AHEAD * parallel):
                 submit()
             while pending:
                 done = pending.popleft().result()
@@ -166,7 +169,9 @@ def _download(collection: MonitorCollection, id: int, facts: Facts | None, direc
         size = body.tell()
         body.seek(0)
         return Download(id, INCLUDED, facts, body, size)
-    except (Unauthorized, Forbidden, *TRANSIENT_ERRORS):
+    except (Unauthorized, Forbidden):
+        raise
+    except TRANSIENT_ERRORS:
         raise
     except NotFound:
         return Download(id, "already deleted")

@@ -88,7 +88,8 @@ def run_delete(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
     collection = capabilities.guarded_collection(
         client, selectors.section_of(job), customer_id=job.customer_id
     )
-    if job.ids is None:
+    ids: list[int] | None = job.ids
+    if ids is None:
         # "Everything matching": the ids are listed once, before anything is deleted, so that
         # deleting does not shift the pages being walked and a resumed job acts on the same set.
         ids = selectors.matching_ids(job=job, client=client)
@@ -98,7 +99,7 @@ def run_delete(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
             raise CountChanged(len(ids))
         lease.checkpoint(ids=ids, total=len(ids))
     ours = frozenset(job.inflight or ())
-    for chunk in collection.chunk_ids(job.ids[job.cursor :]):
+    for chunk in collection.chunk_ids(ids[job.cursor :]):
         lease.checkpoint(inflight=chunk)
         outcome = delete_chunk(collection, chunk, ours=ours)
         ours = frozenset()

@@ -1,7 +1,7 @@
 """CSV exports (Excel workbooks: xlsxfile.py) and recordings archives, written as streams to disk (flat memory).
 
 An export walks the table's query page by page (``EXPORT_PAGE_SIZE`` rows, the largest page
-VoIPstudio serves; the next page is fetched while one is written: ``prefetched``) and appends each
+VoIPstudio serves; the next page is read while one is written: ``export_pages``) and appends each
 page to the file, its cells memoised for the job (``csvfile.Rows``); the checkpoint is (rows
 written, bytes written), so a resumed export cuts the file back to the last checkpoint and carries
 on from the next page. An archive restarts from the beginning when
@@ -15,15 +15,14 @@ import csv
 import functools
 import io
 import shutil
-import sys
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -83,15 +82,13 @@ def run_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
             text.write(BOM)
             out.writerow(csvfile.header(query.visible_columns, zone))
         rows = csvfile.Rows(query.visible_columns, users, zone, as_csv=True)
-        with closing(prefetched(export_pages(job, collection, query, filters))) as pages:
+        with closing(export_pages(job, collection, query, filters)) as pages:
             for page in pages:  # the next page is on its way while this one is written
                 out.writerows(map(rows.cells, page.items))
                 text.flush()
                 written = job.cursor + len(page.items)
                 lease.checkpoint(cursor=written, done=written, total=page.total, written_bytes=raw.tell())
-                del (
-                    page
-                )  # written: free its rows while the next page is read (memory holds one more, not two)
+                del page  # written: free its rows while the next page is decoded
         text.detach()
     final = path.with_suffix("") if path.suffix == ".part" else path
     path.rename(final)
@@ -101,73 +98,61 @@ def run_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
 
 def export_pages(job: Job, collection, query, filters: list) -> Generator[Page]:
     """The table's pages from the job's cursor on, in the table's sort; the caller checkpoints
-    ``cursor`` after each page (the walk goes on from there)."""
+    ``cursor`` after each page (the walk goes on from there).
+
+    The next page is read (``read_ahead``) while the caller writes this one, so a walk costs the
+    slower of reading and writing, not their sum; once the first page has told the total, the next
+    one is asked for before this one is even decoded. Close the generator (``contextlib.closing``)
+    to stop the walk early."""
     size = settings.EXPORT_PAGE_SIZE
     if query.shows_calls:  # a Calls table lists calls: so does its export (history.call_window)
         calls = call_window.matching_calls(collection, query, limited=False)
         for first in range(job.cursor, len(calls), size):
             yield Page(calls[first : first + size], len(calls), first // size + 1, size)
         return
-    number = job.cursor // size + 1  # counted here: with prefetching, the checkpoint lags a page behind
-    while True:
-        page = collection.page(
-            page=number, limit=size, filters=filters, sort=query.sort_field, direction=query.direction
-        )
-        last = not page.items or (number - 1) * size + len(page.items) >= page.total
-        yield page
-        del page  # not held while the next one is read
-        if last:
-            return
-        number += 1
-
-
-def prefetched[T](pages: Iterator[T]) -> Generator[T]:
-    """``pages`` with the next one fetched (by one thread) while the caller handles this one: the
-    walk then costs the slower of fetching and writing, not their sum. One page ahead at most, so
-    memory holds two pages. The thread runs in the caller's context (the request tally counts its
-    requests). Close the generator (``contextlib.closing``) to stop the walk early."""
-    context = contextvars.copy_context()
-    with _quick_handover(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-prefetch") as pool:
-        ahead = pool.submit(context.run, _next, pages)
-        try:
-            while (page := ahead.result()) is not None:
-                ahead = pool.submit(context.run, _next, pages)
-                yield page
-                page = None  # the caller is done with it: not kept while the next one is read
-        finally:
-            ahead.cancel()
-            pool.shutdown(wait=True)  # the page on its way, if any, arrives: then the walk ends
-            if hasattr(pages, "close"):
-                pages.close()
-
-
-#: While a walk prefetches, the GIL changes hands this often (Python's default is 5 ms): requests
-#: reads a page in 10 KB chunks and each needs the GIL back, so at 5 ms a writer busy with rows
-#: starved the reading thread (measured: pages read ~25 % faster at 0.5 ms).
-HANDOVER_SECONDS = 0.0005
-_handover_lock = threading.Lock()
-_handover_users: list[float] = []  # the interval before the first walk began, while any walk runs
+    number = job.cursor // size + 1  # counted here: the checkpoint lags behind the page on its way
+    walk = functools.partial(
+        collection.page_answer, limit=size, filters=filters, sort=query.sort_field, direction=query.direction
+    )
+    with read_ahead(lambda number: walk(page=number)) as ask:
+        answer: Future[Any] | None = ask(number)
+        total: int | None = None
+        while answer is not None:
+            got, answer = answer.result(), None
+            if total is not None and number * size < total:
+                answer = ask(number + 1)
+            page = collection.page_of(got, page=number, limit=size)  # decoded here, not by the reader
+            del got
+            last = not page.items or (number - 1) * size + len(page.items) >= page.total
+            if not last and answer is None:
+                answer = ask(number + 1)
+            total = page.total
+            yield page
+            del page  # not held while the next one is decoded
+            if last:
+                return
+            number += 1
 
 
 @contextmanager
-def _quick_handover() -> Iterator[None]:
-    with _handover_lock:
-        if not _handover_users:
-            _handover_users.append(sys.getswitchinterval())
-            sys.setswitchinterval(HANDOVER_SECONDS)
-        else:
-            _handover_users.append(_handover_users[0])
-    try:
-        yield
-    finally:
-        with _handover_lock:
-            before = _handover_users.pop()
-            if not _handover_users:
-                sys.setswitchinterval(before)
+def read_ahead[T](read: Callable[[int], T]) -> Iterator[Callable[[int], Future[T]]]:
+    """``ask(number)``: ``read(number)`` started in one thread of its own, in the caller's context (the
+    request tally counts its requests). One read at a time; on the way out, a read not started is
+    cancelled and one under way is waited for (its connection goes back to the pool)."""
+    context = contextvars.copy_context()
+    latest: list[Future[T]] = []  # the last read asked for only: a read done with is not kept
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read-ahead") as pool:
 
+        def ask(number: int) -> Future[T]:
+            latest[:] = [pool.submit(context.run, read, number)]
+            return latest[0]
 
-def _next[T](pages: Iterator[T]) -> T | None:
-    return next(pages, None)
+        try:
+            yield ask
+        finally:
+            for future in latest:
+                future.cancel()
+            latest.clear()
 
 
 def export_name(job: Job, section, filters: list, extension: str) -> str:

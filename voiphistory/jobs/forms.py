@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from voiphistory.history.catalog import BY_SLUG, SECTIONS, WIPEABLE
+from voiphistory.web.fields import PositiveIdsField
 
 ACTIONS = {
     "delete": "Delete selected",
@@ -20,19 +21,15 @@ ACTIONS = {
 class BulkForm(forms.Form):
     section = forms.ChoiceField(choices=[(s.slug, s.title) for s in SECTIONS])
     action = forms.ChoiceField(choices=list(ACTIONS.items()))
-    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    ids = PositiveIdsField(coerce=int, required=False)
     query = forms.CharField(required=False, max_length=4000)
     confirm = forms.CharField(required=False, max_length=20, strip=True)
     # How many matched when the confirmation was shown: a different count now asks again.
     count = forms.IntegerField(required=False, min_value=0)
 
-    def __init__(self, data) -> None:
-        super().__init__(data)
-        # Any positive id may be posted; the client validates it again before any URL is built.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit() and 0 < int(value) < 2**63
-
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        super().clean()
+        data = self.cleaned_data
         section, action = BY_SLUG.get(data.get("section", "")), data.get("action", "")
         if section is None or not action:
             return data
@@ -83,8 +80,9 @@ class DeleteAllForm(forms.Form):
     collection = forms.ChoiceField(choices=[(c.slug, c.title) for c in WIPEABLE])
     confirm = forms.CharField(max_length=100, strip=True)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        super().clean()
+        data = self.cleaned_data
         slug = data.get("collection")
         if slug and data.get("confirm", "").casefold() != self.phrase(slug).casefold():
             self.add_error("confirm", f'Type "{self.phrase(slug)}" to confirm.')

@@ -94,6 +94,7 @@ def scope_words(form: TableQuery, zone: ZoneInfo) -> str:
     names = sorted(form.fields, key=lambda name: name not in _BARE_CHOICES)
     for name in names:
         field, value = form.fields[name], data.get(name)
+        label = str(field.label or name).lower()  # every table field has a label
         if name in form.ALWAYS and name != "q" or name in _DATE_FIELDS or value in (None, "", False, []):
             continue
         if name in _TIME_FIELDS:
@@ -103,7 +104,7 @@ def scope_words(form: TableQuery, zone: ZoneInfo) -> str:
                 else str(value)
             )
         elif value is True:
-            words.append(field.label.lower())
+            words.append(label)
         elif name == "q":
             words.append(f'{section.search_label.lower()} contains "{value}"')
         elif name in _PHONE_WORDS:
@@ -116,11 +117,11 @@ def scope_words(form: TableQuery, zone: ZoneInfo) -> str:
             if name not in _RANGE_PAIRS.values() or data.get(f"min_{name[4:]}") in (None, ""):
                 words.append(_RANGE_WORDS[name].format(value))  # else said with its min
         elif name in ("user", "operator"):
-            words.append(f"{field.label.lower()} {_choice_label(field, value)}")
+            words.append(f"{label} {_choice_label(field, value)}")
         elif name in _BARE_CHOICES:
             words.append(_choice_label(field, value).lower())
         elif getattr(field, "choices", None):
-            words.append(f"{field.label.lower()} {_choice_label(field, value)}")
+            words.append(f"{label} {_choice_label(field, value)}")
         else:
-            words.append(f"{field.label.lower()} {value}")
+            words.append(f"{label} {value}")
     return ", ".join(words)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -46,7 +48,7 @@ def wipeable_of(job: Job) -> Collection:
 
 
 def table_query(
-    *, section: Section, query: str, time_zone: str, users: dict[int, str]
+    *, section: Section, query: str, time_zone: str, users: Mapping[int, str]
 ) -> tuple[TableQuery, list[Filter]]:
     """The table's ``TableQuery`` and the API filters it makes, both in the supervisor's zone
     (date presets depend on it). Raises ``InvalidTableQuery`` when the table would not accept the query."""
@@ -116,8 +118,8 @@ class Scope:
     time_zone: str
     count: int
     preview: list
-    first: object = None  # the first and last day covered (for the file name), or None
-    last: object = None
+    first: date | None = None  # the first and last day covered (for the file name), or None
+    last: date | None = None
     shown: int = 0  # the rows the table shows: calls, when ``count`` is the legs a deletion acts on
 
 
@@ -127,7 +129,7 @@ def job_scope(
     section: Section,
     query: str,
     time_zone: str,
-    users: dict[int, str],
+    users: Mapping[int, str],
     deleting: bool,
 ) -> Scope:
     """The scope of a job the table's ``query`` would start, as the supervisor's table shows it

@@ -93,7 +93,7 @@ def start(request: SignedInRequest) -> HttpResponse:
     form = BulkForm(request.POST)
     context = {"form": form, **fragment_context(request)}
     if not form.is_valid():
-        context["error_message"] = " ".join(e for errors in form.errors.values() for e in errors)
+        context["error_message"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _confirm(request, context)
     if form.kind == "delete" and (
         refusal := capabilities.delete_refusal(
@@ -107,11 +107,12 @@ def start(request: SignedInRequest) -> HttpResponse:
     if form.shows_scope:
         return _start_with_scope(request, form, context)
     section, data = form.section_obj, form.cleaned_data
-    ids = None if form.matching else data["ids"]
+    ids: list[int] | None = None if form.matching else data["ids"]
     if ids is None and (problem := _query_problem(request, section, data["query"])):
         context["error_message"] = problem
         return _confirm(request, context)
-    if form.kind == "delete":  # the selected rows: many of them want their count typed
+    if form.kind == "delete" and ids is not None:  # ticked rows (all matching showed its scope above):
+        # many of them want their count typed
         asked = selection_confirmation(count=len(ids), confirm=data["confirm"])
         if not asked.confirmed:
             context.update(count=asked.count, section=section, needs_typing=True, deleting=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import xlsxwriter
 
 from voiphistory.jobs import csvfile
-from voiphistory.jobs.exports import _finish_file, export_name, export_pages, export_plan, prefetched
+from voiphistory.jobs.exports import _finish_file, export_name, export_pages, export_plan
 from voiphistory.jobs.files import export_path
 from voiphistory.jobs.lease import Lease
 from voiphistory.jobs.models import Job
@@ -78,7 +78,7 @@ def run_xlsx_export(*, job: Job, client: VoipstudioClient, lease: Lease) -> str:
     cut = False
     rows = csvfile.Rows(columns, users, zone, as_csv=False)
     try:
-        with closing(prefetched(export_pages(job, collection, query, filters))) as pages:
+        with closing(export_pages(job, collection, query, filters)) as pages:
             for page in pages:  # the next page is on its way while this one is written
                 room = MAX_ROWS - job.cursor
                 for offset, item in enumerate(page.items[:room]):

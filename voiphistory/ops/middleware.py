@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from voiphistory.voipstudio import budget, timing
+from voiphistory.web.requests import HtmxRequest
 
 logger = logging.getLogger("voiphistory.request")
 
@@ -42,7 +43,7 @@ class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxRequest) -> HttpResponse:
         started = time.monotonic()
         with timing.tally() as upstream:
             request.upstream = upstream

@@ -69,7 +69,8 @@ class FollowUp:
 
     @property
     def delay_seconds(self) -> int | None:
-        return int(self.delay.total_seconds()) if self.by else None
+        delay = self.delay
+        return int(delay.total_seconds()) if delay is not None else None
 
 
 class _Index:

@@ -22,4 +22,14 @@ class OverviewQuery(forms.Form):
 
     @property
     def period_key(self) -> str:
-        return self.value("period", DEFAULT_PERIOD)
+        return str(self.value("period", DEFAULT_PERIOD))
+
+    @property
+    def status_filter(self) -> str:
+        """A ``Status`` value, or "" for all of them."""
+        return str(self.value("status", ""))
+
+    @property
+    def page_number(self) -> int:
+        page = self.value("page", 1)
+        return page if isinstance(page, int) else 1

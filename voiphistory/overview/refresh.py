@@ -88,7 +88,7 @@ def overview_compute(
             filters=window, sort="timestamp", direction="ASC", page_size=PAGE_SIZE
         ):
             builder.add_monitor(monitor)
-        voicemail_count, users = budget.settle([new_voicemail, names])
+        voicemail_count, users = budget.settle((new_voicemail, names))
     return builder.finish(user_names=users, new_voicemail=voicemail_count, seconds=time.monotonic() - started)
 
 

@@ -12,7 +12,7 @@ count the calls each user handled (``Call.user_ids``, the table's User filter).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -133,7 +133,7 @@ class Overview:
     recordings: int = 0
     new_voicemail: int = 0
     followups: list[FollowUp] = field(default_factory=list)
-    user_names: dict[int, str] = field(default_factory=dict)
+    user_names: Mapping[int, str] = field(default_factory=dict)
     followup_totals: dict[str, int] = field(default_factory=dict)  # kept when ``followups`` is left out
 
     @property
@@ -234,7 +234,7 @@ class OverviewBuilder:
         if isinstance(monitor.sentiment, Sentiment):
             self.result.sentiments[bucket][int(monitor.sentiment)] += 1
 
-    def finish(self, *, user_names: dict[int, str], new_voicemail: int, seconds: float) -> Overview:
+    def finish(self, *, user_names: Mapping[int, str], new_voicemail: int, seconds: float) -> Overview:
         result = self.result
         busiest = sorted(self._users.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[
             :BUSIEST_USERS
@@ -257,7 +257,7 @@ def build(
     now: datetime,
     cdrs: Iterable[Cdr],
     monitors: Iterable[Monitor],
-    user_names: dict[int, str],
+    user_names: Mapping[int, str],
     new_voicemail: int,
     seconds: float = 0.0,
 ) -> Overview:

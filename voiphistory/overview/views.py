@@ -84,12 +84,12 @@ def refresh(request: SignedInRequest) -> HttpResponse:
 def missed(request: SignedInRequest) -> HttpResponse:
     query = OverviewQuery(request.GET)
     state = _state(request, query.period_key, followups=True)
-    status = query.value("status", "")
+    status = query.status_filter
     context = _context(request, state) | {"status": status, "statuses": list(Status)}
     if state.overview:
         items = [f for f in state.overview.followups if not status or f.status == status]
         items.reverse()  # newest miss first
-        context["page"] = Paginator(items, FOLLOW_UPS_PER_PAGE).get_page(query.value("page", 1))
+        context["page"] = Paginator(items, FOLLOW_UPS_PER_PAGE).get_page(query.page_number)
     if wants_fragment(request):
         finished = state.overview is not None or state.failure
         return render(

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -233,20 +233,45 @@ def record_kwargs(cls: type, data: Mapping[str, Any], **given: Any) -> dict[str,
     ``given`` supplies fields that need more (enums, renamed keys).
     """
     kwargs = dict(given)
+    kwargs.update(zip([field[0] for field in _plan(cls)], _field_values(cls, data, given), strict=True))
+    return kwargs
+
+
+def build_record[R](cls: type[R], data: Mapping[str, Any], **given: Any) -> R:
+    """``cls(**record_kwargs(cls, data, **given))`` for a slotted dataclass, each field set through
+    its slot: a frozen dataclass's ``__init__`` sets its fields one ``object.__setattr__`` at a
+    time after parsing keyword arguments, half the cost of reading a CDR (and an export reads
+    millions). Every field is set, as ``__init__`` sets them; a class with a ``__post_init__`` or
+    without slots, or a ``given`` that is not a field, goes through ``__init__``."""
+    setters = _slot_setters(cls)  # type: ignore[arg-type]  # every class is hashable; mypy misses it for type[R]
+    if setters is None or not given.keys() <= setters.keys():
+        return cls(**record_kwargs(cls, data, **given))
+    record = object.__new__(cls)
+    for set_slot, value in zip(setters.values(), _field_values(cls, data, given), strict=True):
+        set_slot(record, value)
+    return record
+
+
+@functools.cache
+def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
+    """Each field's slot setter in the order of ``_plan``; None for a class that needs its ``__init__``."""
+    if hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
+        return None
+    return {field[0]: cls.__dict__[field[0]].__set__ for field in _plan(cls)}
+
+
+def _field_values(cls: type, data: Mapping[str, Any], given: Mapping[str, Any]) -> Iterator[Any]:
+    """Each field's value, in the order of ``_plan``."""
     for name, convert, required, as_is, none_as_none in _plan(cls):
-        if name in kwargs:
+        if name in given:
+            yield given[name]
             continue
         value = data.get(name)
         if type(value) is as_is or value is None and none_as_none:
-            kwargs[name] = (
-                value  # what the converter would return, without calling it (exports read millions)
-            )
+            yield value  # what the converter would return, without calling it (exports read millions)
             continue
         if convert is None:
             raise TypeError(f"{cls.__name__}.{name} has no converter for its type; pass it explicitly")
         # Strict for the id and the record's own date: pages sort, group and bucket by that date,
         # so a record without a readable one is left out of its page (logged once), not half-shown.
-        kwargs[name] = (
-            convert(req(data, name)) if required else tolerant(cls.__name__, name, data.get(name), convert)
-        )
-    return kwargs
+        yield convert(req(data, name)) if required else tolerant(cls.__name__, name, value, convert)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, overload
 
 import requests
 
@@ -112,13 +112,21 @@ def start[T](fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         pool.shutdown(wait=False)  # the thread ends with its call
 
 
-def settle[T](futures: Iterable[Future[T]]) -> list[T]:
+@overload
+def settle[A, B](futures: tuple[Future[A], Future[B]], /) -> tuple[A, B]: ...
+@overload
+def settle[T](futures: Iterable[Future[T]], /) -> Sequence[T]: ...
+def settle(futures: Iterable[Future[Any]], /) -> Sequence[Any]:
     """The results of reads sent side by side, in order, once all have finished. A failure raises as
     the first failing read of a sequence would (the first in order), except that an expired sign-in
-    (``Unauthorized``) raises whichever read met it: the whole page must then sign in again."""
-    futures = list(futures)
-    wait(futures)
-    errors = [error for future in futures if (error := future.exception()) is not None]
+    (``Unauthorized``) raises whichever read met it: the whole page must then sign in again.
+
+    Reads of different types are passed as a pair, ``settle((first, second))``: the pair of results
+    keeps each one's type."""
+    pending = list(futures)
+    wait(pending)
+    errors = [error for future in pending if (error := future.exception()) is not None]
     if errors:
         raise next((error for error in errors if isinstance(error, Unauthorized)), errors[0])
-    return [future.result() for future in futures]
+    results = [future.result() for future in pending]
+    return tuple(results) if isinstance(futures, tuple) else results

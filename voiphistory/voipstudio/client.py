@@ -28,6 +28,14 @@ from urllib3.exceptions import (
 from voiphistory.voipstudio import budget, timing
 from voiphistory.voipstudio.codes import DEFAULT_CODES, Code, Codes
 from voiphistory.voipstudio.errors import OutcomeUnknown, Unavailable, VoipstudioError
+from voiphistory.voipstudio.record_collections import (
+    ApiTokenManager,
+    CallRecordCollection,
+    CdrCollection,
+    MonitorCollection,
+    UserCollection,
+    VoiceMessageCollection,
+)
 from voiphistory.voipstudio.records import (
     Cdr,
     Chat,
@@ -39,17 +47,7 @@ from voiphistory.voipstudio.records import (
     Sms,
     TwoFactorRequired,
 )
-from voiphistory.voipstudio.resources import (
-    ApiTokenManager,
-    CallRecordCollection,
-    CdrCollection,
-    Collection,
-    MonitorCollection,
-    Resource,
-    UserCollection,
-    VoiceMessageCollection,
-    parse_dictionaries,
-)
+from voiphistory.voipstudio.resources import Collection, Resource, parse_dictionaries
 from voiphistory.voipstudio.transport import build_session, error_for_response
 
 __all__ = ["DEFAULT_BASE_URL", "VoipstudioClient"]
@@ -227,11 +225,13 @@ class VoipstudioClient:
                 self.base_url + path,
                 params=params,
                 headers=headers,
-                stream=stream,
+                stream=True,
                 timeout=(self.connect_timeout, self.read_timeout),
                 allow_redirects=False,
                 **kwargs,
             )
+            if not stream:
+                _read_whole(response)
         except requests.exceptions.InvalidJSONError as exc:
             failure = (TypeError(f"request body is not JSON-serialisable: {exc}"), exc)
         except (requests.RequestException, Urllib3Error, OSError) as exc:
@@ -306,6 +306,17 @@ class VoipstudioClient:
         if isinstance(exc, (requests.ConnectionError, Urllib3Error, OSError)):
             return Unavailable(f"could not connect to VoIPstudio ({name})")
         return Unavailable(f"request to VoIPstudio failed ({name})")
+
+
+def _read_whole(response: requests.Response) -> None:
+    """Read the body in one read, as ``response.content`` then gives it.
+
+    requests reads a body in 10 KB chunks, each of which must win the GIL back: while another
+    thread of the process is busy (an export writing one page while the next is read) a page of
+    several MB then takes twice as long. One read of the whole length (``iter_content(None)``)
+    leaves the waiting to the socket; errors are requests' own, as from ``content``.
+    """
+    response._content = b"".join(response.iter_content(None))
 
 
 def _never_sent(exc: BaseException) -> bool:

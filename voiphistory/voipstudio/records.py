@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from voiphistory.voipstudio._parse import Raw, opt_datetime, opt_int, opt_str, record_kwargs, req, tolerant
+from voiphistory.voipstudio._parse import (
+    Raw,
+    build_record,
+    opt_datetime,
+    opt_int,
+    opt_str,
+    record_kwargs,
+    req,
+    tolerant,
+)
 from voiphistory.voipstudio.codes import DEFAULT_CODES, Codes, Sentiment, VoicemailFolder, code_key
 from voiphistory.voipstudio.identity import ApiToken, LoginResult, Me, TwoFactorRequired, User
 
@@ -78,7 +87,7 @@ class Cdr:
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
-        return cls(**record_kwargs(cls, data))
+        return build_record(cls, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +121,8 @@ class Monitor:
 
     @classmethod
     def from_api(cls, data: dict[str, Any], codes: Codes = DEFAULT_CODES) -> Self:
-        return cls(
-            **record_kwargs(
-                cls, data, sentiment=_coded(cls, "sentiment", data.get("sentiment"), codes.sentiment)
-            )
-        )
+        sentiment = _coded(cls, "sentiment", data.get("sentiment"), codes.sentiment)
+        return build_record(cls, data, sentiment=sentiment)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import email.utils
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Mapping
 from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, Self
@@ -123,8 +123,8 @@ class VoipstudioRetry(Retry):
         left = budget.remaining()
         if left is not None and retry._wait_before_next(response) >= left:
             # urllib3 hands back the last response when raise_on_status is off, else the error.
-            reason = error or ResponseError("retrying would pass the page's time budget")
-            raise MaxRetryError(_pool, url or "", reason)  # type: ignore[arg-type]
+            cause = error or ResponseError("retrying would pass the page's time budget")
+            raise MaxRetryError(_pool, url or "", cause)  # type: ignore[arg-type]
         return retry
 
     def _wait_before_next(self, response: BaseHTTPResponse | None) -> float:
@@ -141,7 +141,13 @@ class BudgetedAdapter(HTTPAdapter):
     once it is spent."""
 
     def send(
-        self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         left = budget.remaining()
         if left is not None:
@@ -149,7 +155,9 @@ class BudgetedAdapter(HTTPAdapter):
                 raise budget.BudgetSpent("the page's time for VoIPstudio is up", request=request)
             connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
             timeout = (min(connect or left, left), min(read or left, left))
-        return super().send(request, stream=stream, timeout=timeout, **kwargs)
+        return super().send(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
 
 
 def build_session(
@@ -234,7 +242,7 @@ class FileStream:
         # Content-Length counts encoded bytes; only an unencoded body can be checked against it.
         self._expected = self.content_length if encoding == "identity" else None
 
-    def iter_chunks(self, chunk_size: int = 65_536) -> Iterator[bytes]:
+    def iter_chunks(self, chunk_size: int = 65_536) -> Generator[bytes]:
         if self._started:
             raise RuntimeError("a FileStream can be read only once")
         self._started = True

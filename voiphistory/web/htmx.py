@@ -17,8 +17,10 @@ STOP_POLLING: Final = HTMX_STOP_POLLING
 
 def wants_fragment(request: HttpRequest) -> bool:
     """HTMX asked for a piece of the page (a history restore wants the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    htmx = getattr(request, "htmx", None)  # None for a request the middleware did not see
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def fragment_context(request: HttpRequest) -> dict:

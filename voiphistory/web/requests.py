@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # types only: the toolkit imports no app at run time
     from django.contrib.auth.models import User
 
     from voiphistory.accounts.upstream import Account
+    from voiphistory.voipstudio.timing import Tally
 
 __all__ = ["HtmxRequest", "SignedInRequest"]
 
@@ -21,6 +22,8 @@ class HtmxRequest(HttpRequest):
     """Any request through the middleware: ``request.htmx`` says what HTMX asked for."""
 
     htmx: HtmxDetails
+    account: Account | None  # accounts.middleware: None until signed in
+    upstream: Tally  # ops.middleware: what VoIPstudio cost this request so far
 
 
 class SignedInRequest(HtmxRequest):

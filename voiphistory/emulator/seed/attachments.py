@@ -7,6 +7,7 @@ import json
 from voiphistory.emulator import models as m
 from voiphistory.emulator.audio import mp3_size
 from voiphistory.emulator.seed.base import GeneratorBase
+from voiphistory.emulator.seed.callers import Caller
 from voiphistory.emulator.seed.catalogue import BROWSERS, CUSTOMER_ID, Agent
 from voiphistory.emulator.seed.content import (
     CLOSING_REACTION,
@@ -25,7 +26,7 @@ class CallAttachments(GeneratorBase):
     def _answered(
         self,
         row: dict,
-        c: tuple,
+        c: Caller,
         agent: Agent,
         topic: str,
         direction: str,
@@ -41,7 +42,7 @@ class CallAttachments(GeneratorBase):
             self._msdr(row, c, agent)
 
     def _monitor(
-        self, row: dict, c: tuple, agent: Agent, topic: str, direction: str, dialled: str, mood: int | None
+        self, row: dict, c: Caller, agent: Agent, topic: str, direction: str, dialled: str, mood: int | None
     ) -> None:
         rng = self.rng
         choice = rng.choice
@@ -80,7 +81,7 @@ class CallAttachments(GeneratorBase):
             summary = choice(spec["summary"][mood]).format_map(ctx)
             low, high = ((8, 45), (40, 76), (70, 99))[mood]
             cx = rng.randint(low, high)
-            metadata = '{"language": "en-US"}' if c[self.P_CODE] == "US" else '{"language": "en-GB"}'
+            metadata = '{"language": "en-US"}' if c.code == "US" else '{"language": "en-GB"}'
             sentiment = mood
         else:
             summary, cx, metadata, sentiment = "", None, None, None
@@ -135,7 +136,7 @@ class CallAttachments(GeneratorBase):
             }
         )
 
-    def _voicemail(self, row: dict, c: tuple, owner: Agent, dialled: str, topic: str) -> None:
+    def _voicemail(self, row: dict, c: Caller, owner: Agent, dialled: str, topic: str) -> None:
         rng = self.rng
         ts = self._ts_of(row)
         seconds = row["billsec"] - 6
@@ -150,7 +151,7 @@ class CallAttachments(GeneratorBase):
             r = rng.random()
             folder = (urgent if r < 0.04 else inbox) if r < 0.55 else (2 if r < 0.88 else 3)
             is_new = folder in (inbox, urgent) and rng.random() < 0.75 or folder == 3 and rng.random() < 0.1
-        number, name = c[self.P_NUMBER], c[self.P_NAME]
+        number, name = c.number, c.name
         ctx = self._context(c, owner, ts)
         self.t[m.VoiceMessage].add(
             {
@@ -170,7 +171,7 @@ class CallAttachments(GeneratorBase):
             }
         )
 
-    def _maybe_note(self, root: dict, c: tuple, agent: Agent | None) -> None:
+    def _maybe_note(self, root: dict, c: Caller, agent: Agent | None) -> None:
         rng = self.rng
         if rng.random() >= NOTE_SHARE:
             return
@@ -191,7 +192,7 @@ class CallAttachments(GeneratorBase):
                 }
             )
 
-    def _msdr(self, row: dict, c: tuple, agent: Agent) -> None:
+    def _msdr(self, row: dict, c: Caller, agent: Agent) -> None:
         rng = self.rng
         talk = row["billsec"]
         into = rng.randint(10, max(11, talk // 2))  # seconds into the conversation
@@ -212,8 +213,8 @@ class CallAttachments(GeneratorBase):
                 "src": agent.extension,
                 "src_id": agent.extension,
                 "src_ua": rng.choice(("VoIPstudio Desktop 3.2.1", "VoIPstudio WebRTC (Chrome 124)")),
-                "dst": c[self.P_NUMBER],
-                "dst_id": c[self.P_CONTACT] or f"guest:{rng.randrange(10000, 99999)}",
+                "dst": c.number,
+                "dst_id": c.contact or f"guest:{rng.randrange(10000, 99999)}",
                 "dst_ua": rng.choice(BROWSERS),
                 "duration": length,
                 "media_session_id": self._id("ms"),

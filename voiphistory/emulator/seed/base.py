@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from random import Random
 
 from voiphistory.emulator import models as m
-from voiphistory.emulator.seed.callers import CITIES, COUNTRIES, MAIL_DOMAINS, NAMES
+from voiphistory.emulator.seed.callers import CITIES, COUNTRIES, MAIL_DOMAINS, NAMES, Caller, City
 from voiphistory.emulator.seed.catalogue import (
     CUSTOMER_ID,
     CUSTOMER_NAME,
@@ -196,7 +196,7 @@ class GeneratorBase:
         size = min(40000, max(2500, self.total_cdrs // 10))
         country_cum = cumulative(c[2] for c in COUNTRIES)
         seen: set[str] = set()
-        pool = []
+        pool: list[Caller] = []
         for index in range(size):
             code, country, _, codec, prefixes = COUNTRIES[
                 bisect(country_cum[0], rng.random() * country_cum[1])
@@ -212,44 +212,27 @@ class GeneratorBase:
             first, last = firsts[int(rng.random() * len(firsts))], lasts[int(rng.random() * len(lasts))]
             known = rng.random() < 0.75
             name = f"{first} {last}"
-            city = CITIES[code][int(rng.random() * len(CITIES[code]))]
+            city = City(*CITIES[code][int(rng.random() * len(CITIES[code]))])
             plain = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
             email = f"{plain}{rng.randrange(100) if rng.random() < 0.3 else ''}@{MAIL_DOMAINS[index % len(MAIL_DOMAINS)]}"
             pool.append(
-                (
-                    number,
-                    name if known else "",
-                    first,
-                    f"contact:{3000 + index * 7}" if known else "",
-                    code,
-                    country,
-                    city,
-                    codec,
-                    rate,
-                    email,
-                    name,
-                    COMPANIES[int(rng.random() * len(COMPANIES))],
-                    f"wv-{(index * 2654435761 + 977) % 2**32:08x}",
+                Caller(
+                    number=number,
+                    name=name if known else "",
+                    first=first,
+                    contact=f"contact:{3000 + index * 7}" if known else "",
+                    code=code,
+                    country=country,
+                    city=city,
+                    codec=codec,
+                    rate=rate,
+                    email=email,
+                    full_name=name,
+                    company=COMPANIES[int(rng.random() * len(COMPANIES))],
+                    visitor=f"wv-{(index * 2654435761 + 977) % 2**32:08x}",
                 )
             )
         self.pool = pool
-
-    # Pool tuple positions
-    (
-        P_NUMBER,
-        P_NAME,
-        P_FIRST,
-        P_CONTACT,
-        P_CODE,
-        P_COUNTRY,
-        P_CITY,
-        P_CODEC,
-        P_RATE,
-        P_EMAIL,
-        P_FULL,
-        P_COMPANY,
-        P_VISITOR,
-    ) = range(13)
 
     def _caller(self) -> int:
         """A pool index; repeat callers are common (low indexes are frequent: P(index < k) = (k/n)^(2/3))."""
@@ -300,17 +283,17 @@ class GeneratorBase:
         cum, total = self.topic_cum[queue]
         return TOPIC_NAMES[bisect(cum, self.rng.random() * total)]
 
-    def _context(self, c: tuple, agent: Agent, ts: int) -> dict:
+    def _context(self, c: Caller, agent: Agent, ts: int) -> dict:
         rng = self.rng
         randrange = rng.randrange
-        code = c[self.P_CODE]
+        code = c.code
         currency = CURRENCY.get(code, "£")
         hour = ts % 86400 // 3600
         return {
             "agent": agent.first,
-            "customer": c[self.P_FULL],
-            "cfirst": c[self.P_FIRST],
-            "company": c[self.P_COMPANY],
+            "customer": c.full_name,
+            "cfirst": c.first,
+            "company": c.company,
             "amount": f"{currency}{randrange(8, 240)}.{randrange(0, 100):02d}",
             "ref": f"INV-{randrange(200000, 299999)}",
             "order": f"NW-{randrange(40000, 99999)}",
@@ -318,9 +301,9 @@ class GeneratorBase:
             "day": WEEKDAYS[randrange(0, 5)],
             "plan": PLANS[randrange(0, len(PLANS))],
             "account": f"NW{randrange(100000, 999999)}",
-            "email": c[self.P_EMAIL],
+            "email": c.email,
             "postcode": "EC1A 1BB",
-            "number": c[self.P_NUMBER],
+            "number": c.number,
             "part": "morning" if hour < 12 else ("afternoon" if hour < 17 else "evening"),
         }
 

@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class City(NamedTuple):
+    name: str
+    lat: float
+    lon: float
+
+
+class Caller(NamedTuple):
+    """One caller in the generator's pool (``GeneratorBase._make_pool``)."""
+
+    number: str
+    name: str  # "" when the caller is not a known contact
+    first: str
+    contact: str  # "contact:<id>" for a known contact, else ""
+    code: str  # country code, a key of CITIES and NAMES
+    country: str
+    city: City
+    codec: str
+    rate: float  # per-minute charge of the number's dialling prefix
+    email: str
+    full_name: str  # the name, known contact or not
+    company: str
+    visitor: str  # the web-chat visitor id
+
+
 # --- Customers (callers) ----------------------------------------------------------------------------
 COUNTRIES = (  # code, name, share, codec, dialling prefixes (mobile, landline), cities, names
     (

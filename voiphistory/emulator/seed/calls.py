@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from voiphistory.emulator.seed.callers import Caller
 from voiphistory.emulator.seed.catalogue import (
     DIDS,
     FIRST_USER_ID,
@@ -53,9 +54,9 @@ class CallBuilder(DirectCalls):
         else:
             self._inbound_ivr(ts, kind, caller, queue)
 
-    def _did_for(self, c: tuple) -> str:
+    def _did_for(self, c: Caller) -> str:
         r = self.rng.random()
-        code = c[self.P_CODE]
+        code = c.code
         if code == "US" and r < 0.85:
             return "12124537768"
         if code == "DE" and r < 0.6:
@@ -66,11 +67,11 @@ class CallBuilder(DirectCalls):
         rng = self.rng
         random = rng.random
         c = self.pool[caller]
-        number, name = c[self.P_NUMBER], c[self.P_NAME]
+        number, name = c.number, c.name
         after_hours = kind in (K_OOH_ABANDON, K_OOH_VM)
         info, tracking = "", False
         if not after_hours and random() < TRACKING_SHARE:
-            us = c[self.P_CODE] == "US"
+            us = c.code == "US"
             options = [t for t in TRACKING if t[2] == us]
             did, campaign, _ = options[int(random() * len(options))]
             info, tracking = f"Campaign: {campaign}", True
@@ -78,11 +79,11 @@ class CallBuilder(DirectCalls):
                 queue = 0  # campaigns advertise sales
         else:
             did = self._did_for(c)
-        codec = c[self.P_CODEC]
+        codec = c.codec
         root_live = self._next_live()
         common = self._common(
             src=number,
-            src_id=c[self.P_CONTACT],
+            src_id=c.contact,
             src_name=name,
             src_ua="",
             src_codec=codec,

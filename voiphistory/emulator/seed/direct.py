@@ -11,11 +11,11 @@ class DirectCalls(WebCalls):
         rng = self.rng
         c = self.pool[caller]
         agent = self.agents[target]
-        number, name, codec = c[self.P_NUMBER], c[self.P_NAME], c[self.P_CODEC]
+        number, name, codec = c.number, c.name, c.codec
         root_live = self._next_live()
         common = self._common(
             src=number,
-            src_id=c[self.P_CONTACT],
+            src_id=c.contact,
             src_name=name,
             src_ua="",
             src_codec=codec,

@@ -109,9 +109,9 @@ class CallLegs(CallAttachments):
         agent = self.agents[target] if target >= 0 else self._anyone(ts)
         device = self._device(agent)
         cli = agent.did if agent.did and random() < 0.5 else MAIN_DID
-        if c[self.P_CODE] == "US" and random() < 0.8:
+        if c.code == "US" and random() < 0.8:
             cli = "12124537768"
-        number, name = c[self.P_NUMBER], c[self.P_NAME]
+        number, name = c.number, c.name
         root_live = self._next_live()
         common = self._common(
             src=cli,
@@ -127,7 +127,7 @@ class CallLegs(CallAttachments):
         topic = self._topic(queue)
         if r < (0.7 if kind == K_CALLBACK else 0.66):
             ring, talk = rng.randint(4, 25), self._talk(topic)
-            rate = c[self.P_RATE]
+            rate = c.rate
             row = self._add_cdr(
                 common,
                 ts,
@@ -137,10 +137,10 @@ class CallLegs(CallAttachments):
                 "CONNECTED",
                 "PSTN_CALL",
                 number,
-                c[self.P_CONTACT],
+                c.contact,
                 name,
                 "",
-                c[self.P_CODEC],
+                c.codec,
                 ring + talk,
                 talk,
                 "Normal Clearing",
@@ -168,16 +168,16 @@ class CallLegs(CallAttachments):
                 disposition,
                 "PSTN_CALL",
                 number,
-                c[self.P_CONTACT],
+                c.contact,
                 name,
                 "",
-                c[self.P_CODEC],
+                c.codec,
                 duration,
                 0,
                 cause,
                 agent.id,
                 device[0],
-                f"{c[self.P_RATE]:.4f}",
+                f"{c.rate:.4f}",
                 "0.0000",
             )
         self._maybe_note(row, c, agent)

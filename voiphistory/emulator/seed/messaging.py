@@ -54,11 +54,11 @@ class Messaging(GeneratorBase):
             state = 1 if random() < 0.6 else 0
         staff = self.chat_staff[ts >= self.leaves_at]
         operator = staff[int(random() * len(staff))] if state in (1, 2) else None
-        city, lat, lon = c[self.P_CITY]
+        city, lat, lon = c.city
         chat_id = self._id("chat")
-        vname = c[self.P_FULL] if known else f"Visitor {rng.randrange(1000, 99999)}"
+        vname = c.full_name if known else f"Visitor {rng.randrange(1000, 99999)}"
         ctx = self._context(c, operator or self.agents[0], ts)
-        ctx["vfirst"] = c[self.P_FIRST] if known else "there"
+        ctx["vfirst"] = c.first if known else "there"
         messages = []
         at = 0
         if state in (2, 1):
@@ -87,7 +87,7 @@ class Messaging(GeneratorBase):
                     "chat_id": chat_id,
                     "created_at": self.fmt(ts + at),
                     "sender": sender,
-                    "sender_name": vname if sender == "visitor" else operator.name,
+                    "sender_name": operator.name if sender == "operator" and operator else vname,
                     "message": text.format_map(ctx),
                 }
             )
@@ -113,10 +113,10 @@ class Messaging(GeneratorBase):
                 else "",
                 "state": state,
                 "visitor_city": city,
-                "visitor_country": c[self.P_COUNTRY],
-                "visitor_email": c[self.P_EMAIL] if known else "",
+                "visitor_country": c.country,
+                "visitor_email": c.email if known else "",
                 "visitor_geo": f"{lat + rng.uniform(-0.05, 0.05):.4f},{lon + rng.uniform(-0.05, 0.05):.4f}",
-                "visitor_id": c[self.P_VISITOR] if known else f"wv-{rng.getrandbits(32):08x}",
+                "visitor_id": c.visitor if known else f"wv-{rng.getrandbits(32):08x}",
                 "visitor_ip": ip,
                 "visitor_name": vname,
                 "visitor_referer": choice(REFERERS),
@@ -139,7 +139,7 @@ class Messaging(GeneratorBase):
                     "created_at": self.fmt(ts),
                     "customer_id": CUSTOMER_ID,
                     "cx_score": cx,
-                    "src": c[self.P_EMAIL] if known else f"{site}/",
+                    "src": c.email if known else f"{site}/",
                     "src_name": vname,
                     "dst": operator.extension if operator else "",
                     "dst_name": operator.name if operator else "",
@@ -158,7 +158,7 @@ class Messaging(GeneratorBase):
         agent = self._anyone(ts)
         ctx = self._context(c, agent, ts)
         sms_id = self._id("sms")
-        customer = (c[self.P_NUMBER], c[self.P_CONTACT], c[self.P_NAME])
+        customer = (c.number, c.contact, c.name)
         company = (SMS_NUMBER, agent.extension, agent.name)
         if rng.random() < 0.6:
             type_, (src, src_id, src_name), (dst, dst_id, dst_name) = "outbound", company, customer

@@ -10,12 +10,12 @@ class WebCalls(CallLegs):
     def _webcall(self, ts: int, caller: int, queue: int) -> None:
         rng = self.rng
         c = self.pool[caller]
-        number, name = c[self.P_NUMBER], c[self.P_NAME] or c[self.P_FULL]
+        number, name = c.number, c.name or c.full_name
         live = self._next_live()
         browser = BROWSERS[int(rng.random() * len(BROWSERS))]
         common = self._common(
             src=number,
-            src_id=c[self.P_CONTACT],
+            src_id=c.contact,
             src_name=name,
             src_ua=browser,
             src_codec="opus",
@@ -116,18 +116,18 @@ class WebCalls(CallLegs):
         c = self.pool[caller]
         queue_id, queue_name, _ = QUEUES[queue]
         live = self._next_live()
-        number, name = c[self.P_NUMBER], c[self.P_NAME] or c[self.P_FULL]
+        number, name = c.number, c.name or c.full_name
         common = self._common(
             src=MAIN_DID,
             src_id=queue_id,
             src_name=queue_name,
             src_ua="",
-            src_codec=c[self.P_CODEC],
+            src_codec=c.codec,
             clid=self._clid(queue_name, MAIN_DID),
             destination="callmeback",
             root_live=live,
         )
-        rate = c[self.P_RATE]
+        rate = c.rate
         ring = rng.randint(4, 20)
         if rng.random() < 0.82:
             agent = self._agent(queue, ts)
@@ -144,10 +144,10 @@ class WebCalls(CallLegs):
                 "CONNECTED",
                 "PSTN_CALL",
                 number,
-                c[self.P_CONTACT],
+                c.contact,
                 name,
                 "",
-                c[self.P_CODEC],
+                c.codec,
                 total,
                 ring2 + talk,
                 "Normal Clearing",
@@ -186,10 +186,10 @@ class WebCalls(CallLegs):
                 "RINGING",
                 "PSTN_CALL",
                 number,
-                c[self.P_CONTACT],
+                c.contact,
                 name,
                 "",
-                c[self.P_CODEC],
+                c.codec,
                 ring + 20,
                 0,
                 "No answer",

@@ -9,7 +9,7 @@ from operator import itemgetter
 
 from django.db import connection, models
 
-from voiphistory.emulator import models as m
+from voiphistory.emulator import daycounts, models as m
 
 BATCH_ROWS = 5000
 
@@ -71,13 +71,13 @@ class Table:
     def __init__(self, cursor, model: type[models.Model]) -> None:
         self.cursor = cursor
         self.model = model
-        self.getter: Callable | None = None
+        self.getter: Callable[[dict], tuple] | None = None
         self.extra: tuple = ()
         self.sql = ""
         self.rows: list[tuple] = []
         self.count = 0
 
-    def _prepare(self, row: dict) -> None:
+    def _prepare(self, row: dict) -> Callable[[dict], tuple]:
         fields = self.model._meta.concrete_fields
         known = {f.attname for f in fields}
         unknown = sorted(set(row) - known)
@@ -93,7 +93,8 @@ class Table:
                 extra.append(None)
             else:
                 raise RuntimeError(f"seed rows of {self.model.__name__} lack {f.attname}")
-        columns = [f.column for f in given + rest]
+        # Concrete fields are the ones with a column (Options.concrete_fields): the test only narrows.
+        columns = [f.column for f in given + rest if f.column is not None]
         self.getter = itemgetter(*(f.attname for f in given))
         self.extra = tuple(extra)
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -101,11 +102,11 @@ class Table:
         self.sql = (
             f"INSERT INTO {connection.ops.quote_name(self.model._meta.db_table)} ({names}) VALUES ({marks})"
         )
+        return self.getter
 
     def add(self, row: dict) -> None:
-        if self.getter is None:
-            self._prepare(row)
-        values = self.getter(row)
+        getter = self.getter or self._prepare(row)
+        values = getter(row)
         self.rows.append(values + self.extra if self.extra else values)
         if len(self.rows) >= BATCH_ROWS:
             self.flush()
@@ -160,5 +161,6 @@ def indexes_built_afterwards(cursor, seeded: tuple[type[models.Model], ...]) -> 
     yield
     for _, _, sql in built_later:
         cursor.execute(sql)
+    daycounts.rebuild(cursor)  # nor were the CDRs counted by day
     # The row-counting triggers were off while the rows went in: every table has changed.
     cursor.execute(f"UPDATE {m.TableGeneration._meta.db_table} SET changes = changes + 1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from voiphistory.history import cells, players, row_links
+from voiphistory.history import cells, players, row_links, table_rows
 from voiphistory.history.labels import code_label
 from voiphistory.history.user_names import user_label
 from voiphistory.web import formatting
@@ -19,6 +19,13 @@ register.filter("thousands", formatting.thousands)
 register.filter("badge_class", formatting.badge_class)
 register.simple_tag(row_links.id_url, name="id_url")
 register.simple_tag(players.player_html, name="player")
+# Whole rows of the tables (history.table_rows): one tag per row.
+register.simple_tag(table_rows.leg_row, name="leg_row", takes_context=True)
+register.simple_tag(table_rows.call_play, name="call_play", takes_context=True)
+register.simple_tag(table_rows.call_player, name="call_player", takes_context=True)
+register.simple_tag(table_rows.recording_row, name="recording_row", takes_context=True)
+register.simple_tag(table_rows.voicemail_row, name="voicemail_row", takes_context=True)
+register.simple_tag(table_rows.voicemail_summary, name="voicemail_summary", takes_context=True)
 
 
 @register.filter

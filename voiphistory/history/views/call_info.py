@@ -15,7 +15,7 @@ from voiphistory.accounts.upstream import client_for
 from voiphistory.audit import services as audit
 from voiphistory.audit.actors import Actor
 from voiphistory.audit.models import Action
-from voiphistory.history import services
+from voiphistory.history import services, window_cache
 from voiphistory.history.forms import CallInfoForm, CallsInfoForm
 from voiphistory.history.writes import Settled
 from voiphistory.voipstudio import VoipstudioError
@@ -44,7 +44,7 @@ def call_info(request: SignedInRequest, id: int) -> HttpResponse:
         else:
             context |= _outcome(settled, id)
     else:
-        context["info_error"] = " ".join(form.errors["info"])
+        context["info_error"] = " ".join(str(message) for message in form.errors["info"])
     if wants_fragment(request):
         return render(request, "history/call_detail.html#call-info", context)
     if "info_error" in context:
@@ -83,7 +83,10 @@ def _save(request: SignedInRequest, ids: list[int], info: str) -> Settled:
     detail = {"field": "info", "info": info[:200]}
     actor = Actor.of(request)
     with upstream_failure() as failed:
-        settled = services.calls_info_update(client=client_for(request), ids=ids, info=info)
+        try:
+            settled = services.calls_info_update(client=client_for(request), ids=ids, info=info)
+        finally:  # the grouped Calls table shows the new text on its next request
+            window_cache.forget(customer_id=request.account.customer_id)
     if isinstance(failed.error, VoipstudioError):  # VoIPstudio refused: audited, then shown by the caller
         refused = {**detail, "outcome": "refused", "error": str(failed.error)[:200]}
         audit.record(actor=actor, action=Action.EDIT, section="calls", ids=ids, detail=refused)

@@ -95,7 +95,9 @@ def _fill_table(request: SignedInRequest, section: Section, context: dict) -> No
         context["users_unavailable"] = users.unavailable
     if query.is_valid():
         try:
-            page = selectors.table_page(client=client, section=section, query=query)
+            page = selectors.table_page(
+                client=client, section=section, query=query, customer_id=request.account.customer_id
+            )
             context["call_rows"] = query.shows_calls
         except TooManyLegs as error:  # a period too big to group: its legs, and a note saying so
             page = selectors.legs_page(client=client, section=section, query=query)

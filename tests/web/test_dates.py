@@ -18,9 +18,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from voiphistory.history.catalog import BY_SLUG, SECTIONS
-from voiphistory.history.dates import DAYS_AHEAD, EARLIEST_DAY, allowed_days, preset_days, range_label
 from voiphistory.history.filters import TableQuery
 from voiphistory.voipstudio import Filter
+from voiphistory.web.dates import DAYS_AHEAD, EARLIEST_DAY, allowed_days, preset_days, range_label
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "table"}
 CALLS = BY_SLUG["calls"]
