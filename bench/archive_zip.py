@@ -9,7 +9,6 @@ job's process (bench/job_once.py).
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from bench.common import Result, free_port, running_emulator
+from bench.common import Result, free_port, job_env, running_emulator
 from bench.export_csv import latency
 from bench.job_once import migrated, run_job
 
@@ -49,15 +48,7 @@ def plain_loop(api: str, token: str, ids: list[int], directory: Path) -> float:
 
 def run() -> list[Result]:
     work = Path(tempfile.mkdtemp(prefix="bench-archive-"))
-    env = dict(
-        os.environ,
-        VOIPHISTORY_DATA_DIR=str(work),
-        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
-        SECRET_KEY="bench-archive-secret",
-        EXPORT_DIR=str(work / "exports"),
-        LOG_LEVEL="WARNING",
-        ARCHIVE_PARALLEL_DOWNLOADS=str(PARALLEL),
-    )
+    env = job_env(work, ARCHIVE_PARALLEL_DOWNLOADS=str(PARALLEL))
     try:
         return _measured(env)
     finally:

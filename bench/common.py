@@ -77,6 +77,20 @@ def emulator_database(cdrs: int) -> Path:
     return db
 
 
+def job_env(work: Path, **extra: str) -> dict[str, str]:
+    """The environment a benchmark's job process runs with: its own database and export folder in
+    ``work``, quiet logs; ``extra`` on top."""
+    return dict(
+        os.environ,
+        VOIPHISTORY_DATA_DIR=str(work),
+        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+        SECRET_KEY="bench-job-secret",
+        EXPORT_DIR=str(work / "exports"),
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+
+
 @contextmanager
 def running_emulator(cdrs: int, port: int = 8091) -> Iterator[tuple[str, str]]:
     """Yield (API base URL, supervisor token) of an emulator over a ``cdrs``-sized database."""

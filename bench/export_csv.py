@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from bench.common import Result, free_port, running_emulator
+from bench.common import Result, free_port, job_env, running_emulator
 from bench.job_once import migrated, run_job
 
 CDRS = int(os.environ.get("BENCH_EXPORT_CDRS", "100000"))
@@ -70,16 +70,7 @@ def latency(root: str, milliseconds: int) -> None:
 
 def run() -> list[Result]:
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
-    env = dict(
-        os.environ,
-        VOIPHISTORY_DATA_DIR=str(work),
-        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
-        SECRET_KEY="bench-export-secret",
-        EXPORT_DIR=str(work / "exports"),
-        LOG_LEVEL="WARNING",
-        VOIPSTUDIO_READ_TIMEOUT="300",
-        EXPORT_PAGE_SIZE=str(PAGE_SIZE),
-    )
+    env = job_env(work, VOIPSTUDIO_READ_TIMEOUT="300", EXPORT_PAGE_SIZE=str(PAGE_SIZE))
     try:
         return _measured(env)
     finally:

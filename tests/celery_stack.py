@@ -56,16 +56,13 @@ def shared_database_url() -> str:
     raise AssertionError(f"the worker tests do not know how to share a {db['ENGINE']} database")
 
 
-@pytest.fixture(scope="session")
-def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[Stack]:
+def worker_env(root: Path, *, emulator: Emulator, redis_url: str, **overrides: str) -> dict[str, str]:
+    """The environment a test's Celery worker runs with: the test database, its own Redis and
+    emulator, quick retries and a quick stale-job limit; ``overrides`` on top."""
     from django.conf import settings
 
-    root = tmp_path_factory.mktemp("jobs-stack")
-    emulator = _start_copy(emulator_template, root / "emulator")
-    redis_url = f"redis://127.0.0.1:{free_port()}/0"
-    redis = devstack.start_redis(redis_url, root / "redis", root / "redis.log")
-    env = dict(os.environ)
-    env.update(
+    return dict(
+        os.environ,
         VOIPHISTORY_DATA_DIR=str(root),
         DATABASE_URL=shared_database_url(),
         SECRET_KEY=settings.SECRET_KEY,
@@ -75,9 +72,19 @@ def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator
         VOIPSTUDIO_MAX_PATH_LENGTH="300",
         EXPORT_DIR=str(root / "exports"),
         JOBS_STALE_SECONDS="3",
-        CELERY_VISIBILITY_TIMEOUT="30",
         LOG_LEVEL="INFO",
+        **overrides,
     )
+
+
+@pytest.fixture(scope="session")
+def jobs_stack(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[Stack]:
+
+    root = tmp_path_factory.mktemp("jobs-stack")
+    emulator = _start_copy(emulator_template, root / "emulator")
+    redis_url = f"redis://127.0.0.1:{free_port()}/0"
+    redis = devstack.start_redis(redis_url, root / "redis", root / "redis.log")
+    env = worker_env(root, emulator=emulator, redis_url=redis_url, CELERY_VISIBILITY_TIMEOUT="30")
     stack = Stack(emulator, redis_url, env, root / "worker.log")
     stack.start_worker()
     yield stack

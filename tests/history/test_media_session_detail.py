@@ -9,6 +9,7 @@ import re
 import dpkt
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.conftest import SUPERVISOR, point_dashboard_at, sign_in_as
 from tests.security.test_output_safety import assert_inert, hostile  # noqa: F401 - hostile is a fixture
@@ -156,7 +157,8 @@ def test_reference_dialect_ladder_and_notes(client, settings, reference_emulator
     reference_emulator.add_fault(path=r"\.pcap$", status=404)  # the ladder from the ngrep text alone
     html = supervisor.get(reverse("history:call_detail", args=[cdr["id"]])).content.decode()
     notes_html = html[html.index('id="notes-heading"') : html.index('id="legs-heading"')]
-    assert notes[0]["author"] in notes_html and notes[0]["text"].split("\n")[0][:40] in notes_html
+    assert escape(notes[0]["author"]) in notes_html
+    assert escape(notes[0]["text"].split("\n")[0][:40]) in notes_html
     assert "None" not in notes_html
     assert "<svg" in html and "drawn from the SIP trace" in html
 

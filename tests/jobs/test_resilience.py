@@ -17,7 +17,7 @@ import pytest
 import redis
 
 import devstack
-from tests.celery_stack import Stack, shared_database_url, wait_for
+from tests.celery_stack import Stack, wait_for, worker_env
 from tests.conftest import SUPERVISOR, _start_copy, free_port, sign_in_as
 from voiphistory.audit.models import Action, AuditEvent
 from voiphistory.jobs import services, tasks
@@ -44,27 +44,13 @@ class BadDay(Stack):
 
 @pytest.fixture(scope="module")
 def bad_day(django_db_setup, emulator_template, tmp_path_factory) -> Iterator[BadDay]:
-    from django.conf import settings
 
     root = tmp_path_factory.mktemp("bad-day")
     emulator = _start_copy(emulator_template, root / "emulator")
-    env = dict(os.environ)
     redis_url = f"redis://127.0.0.1:{free_port()}/0"
-    env.update(
-        VOIPHISTORY_DATA_DIR=str(root),
-        DATABASE_URL=shared_database_url(),
-        SECRET_KEY=settings.SECRET_KEY,
-        REDIS_URL=redis_url,
-        VOIPSTUDIO_BASE_URL=emulator.api_url,
-        VOIPSTUDIO_BACKOFF="0.01",
-        VOIPSTUDIO_MAX_PATH_LENGTH="300",
-        EXPORT_DIR=str(root / "exports"),
-        JOBS_STALE_SECONDS="3",
-        # An hour, as in production: a message held by a killed worker comes back only after it, so
-        # only jobs_resume_stale can bring the job back in time.
-        CELERY_VISIBILITY_TIMEOUT="3600",
-        LOG_LEVEL="INFO",
-    )
+    # An hour, as in production: a message held by a killed worker comes back only after it, so
+    # only jobs_resume_stale can bring the job back in time.
+    env = worker_env(root, emulator=emulator, redis_url=redis_url, CELERY_VISIBILITY_TIMEOUT="3600")
     stack = BadDay(emulator, redis_url, env, root / "worker.log")
     stack.start_redis()
     stack.start_worker()
